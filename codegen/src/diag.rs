@@ -1,0 +1,175 @@
+//! Problems found in a spec, each naming the JSON pointer of the offending node.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::pointer::Pointer;
+
+/// How bad a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Generation went on; the output says what was done instead.
+    Warning,
+    /// Generation stopped; nothing was written.
+    Error,
+}
+
+/// What kind of problem; reports count warnings by kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    /// The file is not JSON or YAML, or not an OpenAPI 3.0 document.
+    Syntax,
+    /// A node does not have the shape OpenAPI requires.
+    Shape,
+    /// `"required": true|false` inside a schema (a Swagger 2 leftover).
+    BooleanRequired,
+    /// A `$ref` that points nowhere.
+    DanglingRef,
+    /// A `$ref` with sibling keys, which OpenAPI 3.0 ignores.
+    RefSiblings,
+    /// A media type without a schema.
+    MissingSchema,
+    /// A discriminator mapping that names an absent schema.
+    DiscriminatorMapping,
+    /// A construct this generator does not support; the output falls back to something looser.
+    Unsupported,
+    /// Two things want one Rust name; one got another name.
+    NameCollision,
+    /// A parameter problem (undeclared path parameter, duplicate, ...).
+    Parameter,
+    /// A vendor extension with an unexpected value.
+    Extension,
+}
+
+impl Kind {
+    /// A short, stable name for reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Syntax => "syntax",
+            Kind::Shape => "shape",
+            Kind::BooleanRequired => "boolean-required",
+            Kind::DanglingRef => "dangling-ref",
+            Kind::RefSiblings => "ref-siblings",
+            Kind::MissingSchema => "missing-schema",
+            Kind::DiscriminatorMapping => "discriminator-mapping",
+            Kind::Unsupported => "unsupported",
+            Kind::NameCollision => "name-collision",
+            Kind::Parameter => "parameter",
+            Kind::Extension => "extension",
+        }
+    }
+}
+
+/// One problem in one spec file.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Diagnostic {
+    /// The spec file's label (as given in the output header).
+    pub file: String,
+    /// Where in the file.
+    pub pointer: Pointer,
+    /// How bad.
+    pub severity: Severity,
+    /// What kind.
+    pub kind: Kind,
+    /// What was found, what was expected, and (for warnings) what was done.
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let level = match self.severity {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        };
+        write!(f, "{level}[{}]: {}{}: {}", self.kind.name(), self.file, self.pointer, self.message)
+    }
+}
+
+/// Collects the problems of one generation run.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// Records a warning.
+    pub fn warn(&mut self, file: &str, pointer: &Pointer, kind: Kind, message: impl Into<String>) {
+        self.push(file, pointer, Severity::Warning, kind, message.into());
+    }
+
+    /// Records an error.
+    pub fn error(&mut self, file: &str, pointer: &Pointer, kind: Kind, message: impl Into<String>) {
+        self.push(file, pointer, Severity::Error, kind, message.into());
+    }
+
+    fn push(&mut self, file: &str, pointer: &Pointer, severity: Severity, kind: Kind, message: String) {
+        self.items.push(Diagnostic { file: file.to_owned(), pointer: pointer.clone(), severity, kind, message });
+    }
+
+    /// Whether any error was recorded.
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// Appends another collection.
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+
+    /// All problems, sorted by file, pointer and message, without duplicates.
+    pub fn into_sorted(mut self) -> Vec<Diagnostic> {
+        self.items.sort();
+        self.items.dedup();
+        self.items
+    }
+
+    /// All problems in the order they were found.
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+}
+
+/// Why generation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The specs have errors; nothing was written.
+    #[error("{}", render(.0))]
+    Spec(Vec<Diagnostic>),
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Check mode: the output directory differs from what the specs give.
+    #[error("{} is stale; these files differ from what the specs give:\n{}\nRegenerate with `{command}`", .dir.display(), .files.iter().map(|f| format!("  {f}")).collect::<Vec<_>>().join("\n"))]
+    Stale {
+        /// The output directory.
+        dir: PathBuf,
+        /// The files that would change, relative to `dir`.
+        files: Vec<String>,
+        /// The command that regenerates them.
+        command: String,
+    },
+    /// The generator produced Rust it cannot parse: a bug in the generator, not in the spec.
+    #[error("internal error: generated {file} does not parse: {message}")]
+    Internal {
+        /// The generated file.
+        file: String,
+        /// The parser's message.
+        message: String,
+    },
+}
+
+fn render(diagnostics: &[Diagnostic]) -> String {
+    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let mut out = format!("{errors} error(s) in the spec; nothing was written");
+    for d in diagnostics.iter().filter(|d| d.severity == Severity::Error) {
+        out.push('\n');
+        out.push_str(&d.to_string());
+    }
+    out
+}

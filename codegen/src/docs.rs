@@ -1,0 +1,229 @@
+//! Turns spec descriptions into rustdoc lines that render well and raise no rustdoc warnings.
+//!
+//! vSphere descriptions mix Javadoc (`{@term x}`, `{@link X}`, `<p>`), Markdown (9.x specs) and
+//! plain text with indented lists. The output is Markdown where: Javadoc tags are resolved, HTML is
+//! reduced to paragraphs, brackets and angle brackets outside code spans are escaped (no broken
+//! intra-doc links, no stray HTML), bare URLs are wrapped in `<...>`, no line is indented (no
+//! accidental code blocks, so no accidental doctests), and code fences are neutralised.
+
+/// Sanitises one description into lines (no trailing blank lines, at most one blank in a row).
+pub fn lines(text: &str) -> Vec<String> {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n").replace('\t', "    ");
+    let text = resolve_javadoc(&text);
+    let text = html_to_markdown(&text);
+    let mut out: Vec<String> = Vec::new();
+    for raw in text.lines() {
+        let line = escape_line(raw.trim());
+        if line.is_empty() && out.last().is_none_or(|l| l.is_empty()) {
+            continue;
+        }
+        out.push(line);
+    }
+    while out.last().is_some_and(|l| l.is_empty()) {
+        out.pop();
+    }
+    out
+}
+
+/// Appends `text`'s lines to `doc`, separated from what is there by one blank line.
+pub fn append_paragraph(doc: &mut Vec<String>, text: &str) {
+    let new = lines(text);
+    if new.is_empty() {
+        return;
+    }
+    if !doc.is_empty() {
+        doc.push(String::new());
+    }
+    doc.extend(new);
+}
+
+/// A code span holding `text` (backticks inside are handled by a longer fence).
+pub fn code(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    if longest > 0 { format!("{fence} {text} {fence}") } else { format!("`{text}`") }
+}
+
+fn resolve_javadoc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("{@") {
+        out.push_str(&rest[..start]);
+        let tag = &rest[start + 2..];
+        let Some(end) = tag.find('}') else {
+            out.push_str(&rest[start..]);
+            return out;
+        };
+        let inner = &tag[..end];
+        let (kind, body) = inner.split_once(char::is_whitespace).unwrap_or((inner, ""));
+        let body = body.trim();
+        match kind {
+            "link" | "code" | "linkplain" | "literal" if !body.is_empty() => {
+                out.push('`');
+                out.push_str(body.trim_start_matches('#'));
+                out.push('`');
+            }
+            _ => out.push_str(body),
+        }
+        rest = &tag[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn html_to_markdown(text: &str) -> String {
+    let mut out = text.to_owned();
+    for (tag, with) in [
+        ("<p>", "\n\n"),
+        ("</p>", "\n\n"),
+        ("<P>", "\n\n"),
+        ("<br>", "\n"),
+        ("<br/>", "\n"),
+        ("<br />", "\n"),
+        ("<ul>", "\n"),
+        ("</ul>", "\n"),
+        ("<ol>", "\n"),
+        ("</ol>", "\n"),
+        ("<li>", "\n- "),
+        ("</li>", ""),
+        ("<b>", "**"),
+        ("</b>", "**"),
+        ("<i>", "*"),
+        ("</i>", "*"),
+        ("<code>", "`"),
+        ("</code>", "`"),
+    ] {
+        if out.contains(tag) {
+            out = out.replace(tag, with);
+        }
+    }
+    out
+}
+
+/// Escapes one trimmed line outside its code spans.
+fn escape_line(line: &str) -> String {
+    let line = line.replace("```", "'''");
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut rest = line.as_str();
+    loop {
+        match rest.find('`') {
+            Some(open) => {
+                escape_text(&rest[..open], &mut out);
+                let after = &rest[open + 1..];
+                match after.find('`') {
+                    Some(close) => {
+                        out.push('`');
+                        out.push_str(&after[..close]);
+                        out.push('`');
+                        rest = &after[close + 1..];
+                    }
+                    None => {
+                        out.push_str("\\`");
+                        escape_text(after, &mut out);
+                        break;
+                    }
+                }
+            }
+            None => {
+                escape_text(rest, &mut out);
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// Escapes text outside code spans; keeps Markdown links `[text](url)` and wraps bare URLs.
+fn escape_text(text: &str, out: &mut String) {
+    let mut i = 0;
+    let bytes = text.as_bytes();
+    while i < text.len() {
+        let rest = &text[i..];
+        if let Some(len) = markdown_link_len(rest) {
+            out.push_str(&rest[..len]);
+            i += len;
+            continue;
+        }
+        if rest.starts_with("http://") || rest.starts_with("https://") {
+            let end = rest.find(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == '"').unwrap_or(rest.len());
+            let url = rest[..end].trim_end_matches(['.', ',', ';', ':', ')', '\'', ']']);
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+            i += url.len();
+            continue;
+        }
+        let c = rest.chars().next().unwrap_or_default();
+        match c {
+            '[' | ']' | '<' | '>' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '#' if i == 0 && bytes.len() > 1 => out.push_str("\\#"),
+            _ => out.push(c),
+        }
+        i += c.len_utf8();
+    }
+}
+
+/// The length of a Markdown link `[text](http...)` at the start of `text`, if there is one.
+fn markdown_link_len(text: &str) -> Option<usize> {
+    let rest = text.strip_prefix('[')?;
+    let close = rest.find(']')?;
+    let label = &rest[..close];
+    if label.contains('[') {
+        return None;
+    }
+    let after = rest[close + 1..].strip_prefix('(')?;
+    if !(after.starts_with("http://") || after.starts_with("https://")) {
+        return None;
+    }
+    let end = after.find(')')?;
+    if after[..end].contains(char::is_whitespace) {
+        return None;
+    }
+    Some(1 + close + 1 + 1 + end + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn javadoc_and_html() {
+        assert_eq!(
+            lines("Stack of {@term error} messages. <p> See {@link vapi.std.DynamicID} and {@code en_US}."),
+            ["Stack of error messages.", "", "See `vapi.std.DynamicID` and `en_US`."]
+        );
+    }
+
+    #[test]
+    fn no_accidental_code_blocks_or_links() {
+        assert_eq!(
+            lines("privileges: \n   -  The resource VirtualMachine requires System.Read. \n"),
+            ["privileges:", "-  The resource VirtualMachine requires System.Read."]
+        );
+        assert_eq!(lines("range [0, 100] of List<String>"), ["range \\[0, 100\\] of List\\<String\\>"]);
+        assert_eq!(lines("keep `a[0] <b>` as code"), ["keep `a[0] <b>` as code"]);
+        assert_eq!(lines("```\ncode\n```"), ["'''", "code", "'''"]);
+        assert_eq!(lines("# not a heading"), ["\\# not a heading"]);
+    }
+
+    #[test]
+    fn urls() {
+        assert_eq!(lines("see http://vcenter/sso?x=1."), ["see <http://vcenter/sso?x=1>."]);
+        assert_eq!(
+            lines("please see: [Broker](https://techdocs.broadcom.com/x?y=1)."),
+            ["please see: [Broker](https://techdocs.broadcom.com/x?y=1)."]
+        );
+    }
+
+    #[test]
+    fn paragraphs() {
+        assert_eq!(lines("\n\na\n\n\n\nb\n\n"), ["a", "", "b"]);
+        let mut doc = vec!["Summary.".to_owned()];
+        append_paragraph(&mut doc, "Details.");
+        assert_eq!(doc, ["Summary.", "", "Details."]);
+        assert_eq!(code("a`b"), "`` a`b ``");
+    }
+}

@@ -1,0 +1,201 @@
+//! Load: bytes (JSON or YAML) to a repaired `openapiv3::OpenAPI` plus typed vendor extensions.
+//!
+//! This is the only module that reads `x-` keys (see [`crate::vendor`]) and the only one that
+//! sees raw JSON. Known real-world defects are repaired here with a warning each
+//! ([`crate::repair`]); anything else that does not fit OpenAPI 3.0 is an error naming the JSON
+//! pointer of the node.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::diag::{Diagnostics, Kind};
+use crate::pointer::Pointer;
+use crate::vendor::{self, Vendor};
+
+/// One loaded spec file.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The label used in output headers and messages, such as `spec/vcenter.yaml`.
+    pub label: String,
+    /// The file name without extension, such as `vcenter`.
+    pub stem: String,
+    /// Hex SHA-256 of the file's bytes.
+    pub sha256: String,
+    /// The parsed document, after repairs.
+    pub api: openapiv3::OpenAPI,
+    /// Every vendor extension, typed.
+    pub vendor: Vendor,
+}
+
+/// Parses `bytes` as a spec file called `label`. Problems go to `diags`; `None` means errors.
+pub fn load(label: &str, bytes: &[u8], diags: &mut Diagnostics) -> Option<Document> {
+    let sha256 = hex(&Sha256::digest(bytes));
+    let stem = label
+        .rsplit('/')
+        .next()
+        .unwrap_or(label)
+        .split('.')
+        .next()
+        .unwrap_or(label)
+        .to_owned();
+    let mut value = parse_value(label, bytes, diags)?;
+    crate::repair::repair(label, &mut value, diags);
+    let vendor = vendor::read(label, &value, diags);
+    let api = to_openapi(label, value, diags)?;
+    Some(Document { label: label.to_owned(), stem, sha256, api, vendor })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// JSON when the first non-blank byte is `{`, YAML otherwise.
+fn parse_value(label: &str, bytes: &[u8], diags: &mut Diagnostics) -> Option<Value> {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        diags.error(label, &Pointer::root(), Kind::Syntax, "the file is not UTF-8 text");
+        return None;
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim_start().starts_with('{') {
+        let mut de = serde_json::Deserializer::from_str(text);
+        match serde_path_to_error::deserialize::<_, Value>(&mut de) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                let pointer = path_to_pointer(e.path());
+                let inner = e.into_inner();
+                diags.error(
+                    label,
+                    &pointer,
+                    Kind::Syntax,
+                    format!("invalid JSON at line {} column {}: {inner}", inner.line(), inner.column()),
+                );
+                None
+            }
+        }
+    } else {
+        let de = serde_yaml::Deserializer::from_str(text);
+        let mut yaml = match serde_path_to_error::deserialize::<_, serde_yaml::Value>(de) {
+            Ok(v) => v,
+            Err(e) => {
+                let pointer = path_to_pointer(e.path());
+                diags.error(label, &pointer, Kind::Syntax, format!("invalid YAML: {}", e.into_inner()));
+                return None;
+            }
+        };
+        if let Err(e) = yaml.apply_merge() {
+            diags.error(label, &Pointer::root(), Kind::Syntax, format!("invalid YAML merge key: {e}"));
+            return None;
+        }
+        yaml_to_json(label, yaml, &Pointer::root(), diags)
+    }
+}
+
+/// YAML allows non-string keys (`200:`); JSON pointers and OpenAPI want strings.
+fn yaml_to_json(label: &str, yaml: serde_yaml::Value, at: &Pointer, diags: &mut Diagnostics) -> Option<Value> {
+    use serde_yaml::Value as Y;
+    Some(match yaml {
+        Y::Null => Value::Null,
+        Y::Bool(b) => Value::Bool(b),
+        Y::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::from(u)
+            } else {
+                match n.as_f64().and_then(serde_json::Number::from_f64) {
+                    Some(f) => Value::Number(f),
+                    None => {
+                        diags.error(label, at, Kind::Syntax, format!("the number {n} has no JSON form"));
+                        return None;
+                    }
+                }
+            }
+        }
+        Y::String(s) => Value::String(s),
+        Y::Sequence(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for (i, item) in items.into_iter().enumerate() {
+                out.push(yaml_to_json(label, item, &at.push(i.to_string()), diags)?);
+            }
+            Value::Array(out)
+        }
+        Y::Mapping(map) => {
+            let mut out = serde_json::Map::new();
+            for (key, item) in map {
+                let key = match key {
+                    Y::String(s) => s,
+                    Y::Number(n) => n.to_string(),
+                    Y::Bool(b) => b.to_string(),
+                    Y::Null => "null".to_owned(),
+                    other => {
+                        diags.error(label, at, Kind::Syntax, format!("a mapping key must be a scalar, found {other:?}"));
+                        return None;
+                    }
+                };
+                let value = yaml_to_json(label, item, &at.push(&key), diags)?;
+                out.insert(key, value);
+            }
+            Value::Object(out)
+        }
+        Y::Tagged(tagged) => yaml_to_json(label, tagged.value, at, diags)?,
+    })
+}
+
+fn path_to_pointer(path: &serde_path_to_error::Path) -> Pointer {
+    use serde_path_to_error::Segment;
+    let mut pointer = Pointer::root();
+    for segment in path.iter() {
+        pointer = match segment {
+            Segment::Seq { index } => pointer.push(index.to_string()),
+            Segment::Map { key } => pointer.push(key),
+            Segment::Enum { variant } => pointer.push(variant),
+            Segment::Unknown => break,
+        };
+    }
+    pointer
+}
+
+/// Deserialises the repaired value; errors name the deepest pointer serde could track.
+fn to_openapi(label: &str, value: Value, diags: &mut Diagnostics) -> Option<openapiv3::OpenAPI> {
+    if !value.is_object() {
+        diags.error(label, &Pointer::root(), Kind::Shape, "expected an OpenAPI document (a JSON object)");
+        return None;
+    }
+    match value.get("openapi").and_then(Value::as_str) {
+        Some(v) if v.starts_with("3.0") => {}
+        Some(v) => {
+            diags.error(
+                label,
+                &Pointer::root().push("openapi"),
+                Kind::Unsupported,
+                format!("OpenAPI version {v} is not supported; expected 3.0.x (convert Swagger 2.0 with swagger2openapi)"),
+            );
+            return None;
+        }
+        None => {
+            let msg = if value.get("swagger").is_some() {
+                "this is a Swagger 2.0 document; convert it to OpenAPI 3.0 first (for example with swagger2openapi)"
+            } else {
+                "missing the `openapi` version field; expected an OpenAPI 3.0.x document"
+            };
+            diags.error(label, &Pointer::root(), Kind::Shape, msg);
+            return None;
+        }
+    }
+    // openapiv3 holds a few `expect`s; a panic inside it must not take the generator down.
+    let result = catch_unwind(AssertUnwindSafe(|| serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(value)));
+    match result {
+        Ok(Ok(api)) => Some(api),
+        Ok(Err(e)) => {
+            let pointer = path_to_pointer(e.path());
+            diags.error(label, &pointer, Kind::Shape, format!("not valid OpenAPI 3.0: {}", e.into_inner()));
+            None
+        }
+        Err(_) => {
+            diags.error(label, &Pointer::root(), Kind::Shape, "not valid OpenAPI 3.0 (the parser gave up)");
+            None
+        }
+    }
+}

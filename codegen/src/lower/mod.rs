@@ -1,0 +1,255 @@
+//! Lower: loaded documents to the IR.
+//!
+//! Two phases, as in typify: first every operation and every component schema is turned into
+//! draft nodes (types whose references point at other nodes), then [`identity`] decides which
+//! nodes are one Rust type, names them, breaks recursion with `Box` and gates them by feature.
+
+mod identity;
+pub(crate) mod ops;
+pub mod place;
+pub(crate) mod schema;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use openapiv3::{ReferenceOr, SchemaKind, Type};
+
+use crate::diag::Diagnostics;
+use crate::ir::{Crate, ModPath, Operation, Ty, TypeKind};
+use crate::load::Document;
+use crate::names;
+use crate::pointer::Pointer;
+use crate::vendor::Replacement;
+use place::Placer;
+
+/// A draft type: a schema that needs a Rust type of its own.
+#[derive(Debug, Clone)]
+pub(crate) struct Node {
+    pub doc: usize,
+    pub pointer: Pointer,
+    /// The module and name it asks for.
+    pub want: (ModPath, String),
+    /// Filled in once lowered; references are node ids.
+    pub kind: Option<TypeKind>,
+    pub doc_lines: Vec<String>,
+    /// Never shares its type with another node (operation parameter structs).
+    pub unique: bool,
+}
+
+/// A tagged union found in a document: the discriminator and each tag's component.
+#[derive(Debug, Clone)]
+pub(crate) struct UnionPlan {
+    pub property: String,
+    /// Tag and component name, in enum or mapping order.
+    pub variants: Vec<(String, String)>,
+}
+
+/// A lowered operation whose types still point at nodes.
+#[derive(Debug, Clone)]
+pub(crate) struct OpDraft {
+    pub doc: usize,
+    pub pointer: Pointer,
+    pub module: ModPath,
+    pub namespace: String,
+    pub replacement: Option<Replacement>,
+    pub op: Operation,
+}
+
+/// Counts the report gives per input file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileCounts {
+    /// Operations in the spec.
+    pub operations: usize,
+    /// Functions generated for them (equal to `operations`).
+    pub functions: usize,
+    /// Extra `*_legacy` entry points from `x-vmw-doc-deprecated-*`.
+    pub legacy_twins: usize,
+    /// Component schemas in the spec.
+    pub schemas: usize,
+    /// Rust types this file contributes to (shared types count for every file).
+    pub types: usize,
+    /// `serde_json::Value` fallbacks where the spec is free-form or a schema is absent.
+    pub free_form: usize,
+    /// Operations whose error responses have unrelated types (error body left as JSON).
+    pub untyped_errors: usize,
+}
+
+pub(crate) struct Lowerer<'a> {
+    pub docs: &'a [Document],
+    pub diags: &'a mut Diagnostics,
+    pub placer: Placer,
+    pub nodes: Vec<Node>,
+    comp: HashMap<(usize, String), Option<Ty>>,
+    pub unions: HashMap<(usize, String), UnionPlan>,
+    pub members: HashMap<(usize, String), String>,
+    pub envelopes: HashSet<(usize, String)>,
+    pub free_forms: Vec<usize>,
+    pub untyped_errors: Vec<usize>,
+}
+
+/// Lowers the documents into one crate.
+pub fn lower(docs: &[Document], diags: &mut Diagnostics) -> (Crate, Vec<FileCounts>) {
+    let mut sites = ops::sites(docs);
+    let mut lowerer = Lowerer {
+        docs,
+        diags,
+        placer: Placer::default(),
+        nodes: Vec::new(),
+        comp: HashMap::new(),
+        unions: HashMap::new(),
+        members: HashMap::new(),
+        envelopes: HashSet::new(),
+        free_forms: vec![0; docs.len()],
+        untyped_errors: vec![0; docs.len()],
+    };
+    for site in &sites {
+        lowerer.placer.add_module(&site.module);
+    }
+    for d in docs {
+        for name in schema_names(d) {
+            lowerer.placer.add_schema_name(name);
+        }
+    }
+    for doc in 0..docs.len() {
+        lowerer.find_unions(doc);
+    }
+    ops::assign_names(&mut lowerer, &mut sites);
+    let mut drafts = Vec::new();
+    for site in &sites {
+        drafts.extend(lowerer.operation(site));
+    }
+    for (doc, d) in docs.iter().enumerate() {
+        for name in schema_names(d) {
+            let key = (doc, name.to_owned());
+            if lowerer.envelopes.contains(&key) && !lowerer.comp.contains_key(&key) {
+                continue;
+            }
+            lowerer.component_ty(doc, name);
+        }
+    }
+    let mut counts: Vec<FileCounts> = docs
+        .iter()
+        .enumerate()
+        .map(|(doc, d)| FileCounts {
+            operations: sites.iter().filter(|s| s.doc == doc).count(),
+            functions: drafts.iter().filter(|o| o.doc == doc && o.op.from_spec).count(),
+            legacy_twins: drafts.iter().filter(|o| o.doc == doc && !o.op.from_spec).count(),
+            schemas: schema_names(d).len(),
+            types: 0,
+            free_form: lowerer.free_forms[doc],
+            untyped_errors: lowerer.untyped_errors[doc],
+        })
+        .collect();
+    let krate = identity::finish(docs, lowerer.nodes, drafts, lowerer.diags, &mut counts);
+    (krate, counts)
+}
+
+fn schema_names(d: &Document) -> Vec<&str> {
+    let mut names: Vec<&str> = d.api.components.as_ref().map(|c| c.schemas.keys().map(String::as_str).collect()).unwrap_or_default();
+    names.sort_unstable();
+    names
+}
+
+impl Lowerer<'_> {
+    /// Finds tagged unions: schemas with a `discriminator`, and vAPI standard-error families.
+    ///
+    /// The 7.0.3 specs have no discriminator, yet every standard error carries `error_type`, an
+    /// enum whose values name the errors (`NOT_FOUND` for `VapiStdErrorsNotFound`). When the error
+    /// structs of one module each have an `error_type` property referring to the same enum, their
+    /// placed names fold to that enum's values, and one of them is the `ERROR` base, the base
+    /// becomes a union over the family, exactly as the 9.x specs declare it.
+    fn find_unions(&mut self, doc: usize) {
+        let docs = self.docs;
+        let d = &docs[doc];
+        let Some(components) = &d.api.components else { return };
+        let mut schemas: Vec<(&String, &ReferenceOr<openapiv3::Schema>)> = components.schemas.iter().collect();
+        schemas.sort_by(|a, b| a.0.cmp(b.0));
+        // Declared discriminators.
+        for (name, schema) in &schemas {
+            let ReferenceOr::Item(schema) = schema else { continue };
+            let Some(disc) = &schema.schema_data.discriminator else { continue };
+            let mut variants: Vec<(String, String)> = Vec::new();
+            if !disc.mapping.is_empty() {
+                for (tag, target) in &disc.mapping {
+                    let target = target.strip_prefix("#/components/schemas/").unwrap_or(target);
+                    variants.push((tag.clone(), target.to_owned()));
+                }
+            } else {
+                let parts = match &schema.schema_kind {
+                    SchemaKind::OneOf { one_of } => one_of.as_slice(),
+                    SchemaKind::AnyOf { any_of } => any_of.as_slice(),
+                    _ => &[],
+                };
+                for part in parts {
+                    if let ReferenceOr::Reference { reference } = part {
+                        if let Some(target) = reference.strip_prefix("#/components/schemas/") {
+                            variants.push((target.to_owned(), target.to_owned()));
+                        }
+                    }
+                }
+                // Subtypes that include this schema with `allOf`.
+                for (other, s) in &schemas {
+                    let ReferenceOr::Item(s) = s else { continue };
+                    if let SchemaKind::AllOf { all_of } = &s.schema_kind {
+                        let includes = all_of.iter().any(|p| matches!(p, ReferenceOr::Reference { reference } if reference.strip_prefix("#/components/schemas/") == Some(name.as_str())));
+                        if includes {
+                            variants.push(((*other).clone(), (*other).clone()));
+                        }
+                    }
+                }
+            }
+            if variants.is_empty() {
+                continue;
+            }
+            for (_, target) in &variants {
+                if target != *name {
+                    self.members.insert((doc, target.clone()), disc.property_name.clone());
+                }
+            }
+            self.unions.insert((doc, (*name).clone()), UnionPlan { property: disc.property_name.clone(), variants });
+        }
+        // vAPI standard-error families.
+        let mut families: BTreeMap<(String, ModPath), Vec<(String, String)>> = BTreeMap::new();
+        for (name, schema) in &schemas {
+            let ReferenceOr::Item(schema) = schema else { continue };
+            let SchemaKind::Type(Type::Object(o)) = &schema.schema_kind else { continue };
+            let Some(ReferenceOr::Reference { reference }) = o.properties.get("error_type") else { continue };
+            let Some(enum_name) = reference.strip_prefix("#/components/schemas/") else { continue };
+            let Some(values) = string_enum(d, enum_name) else { continue };
+            let (module, type_name) = self.placer.place(name);
+            let folded = names::fold(&type_name);
+            if let Some(tag) = values.iter().find(|v| names::fold(v) == folded) {
+                families.entry((enum_name.to_owned(), module)).or_default().push((tag.clone(), (*name).clone()));
+            }
+        }
+        for ((enum_name, _), mut members) in families {
+            let Some((_, base)) = members.iter().find(|(tag, _)| tag == "ERROR").cloned() else { continue };
+            if members.len() < 2 || self.unions.contains_key(&(doc, base.clone())) {
+                continue;
+            }
+            let order = string_enum(d, &enum_name).unwrap_or_default();
+            members.sort_by_key(|(tag, _)| order.iter().position(|v| v == tag));
+            for (_, member) in &members {
+                if *member != base {
+                    self.members.insert((doc, member.clone()), "error_type".to_owned());
+                }
+            }
+            self.unions.insert((doc, base), UnionPlan { property: "error_type".to_owned(), variants: members });
+        }
+    }
+}
+
+/// The values of a component that is a string enum.
+fn string_enum(d: &Document, name: &str) -> Option<Vec<String>> {
+    let schema = d.api.components.as_ref()?.schemas.get(name)?;
+    match schema {
+        ReferenceOr::Item(openapiv3::Schema { schema_kind: SchemaKind::Type(Type::String(s)), .. }) if !s.enumeration.is_empty() => {
+            Some(s.enumeration.iter().flatten().cloned().collect())
+        }
+        _ => None,
+    }
+}
+
+/// The namespaces (top-level modules) of a crate's operations, sorted.
+pub fn namespaces(krate: &Crate) -> BTreeSet<String> {
+    krate.features.keys().cloned().collect()
+}

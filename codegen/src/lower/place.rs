@@ -1,0 +1,143 @@
+//! Where things go: the module of an operation (from its path) and the module and name of a
+//! schema (from its name).
+//!
+//! - Operations: the path without the `/api` or `/rest` prefix, without `com/vmware`, without
+//!   parameter segments, each segment in snake_case: `/api/vcenter/vm/{vm}/hardware/disk` is
+//!   `vcenter::vm::hardware::disk`; `/rest/com/vmware/cis/tagging/tag/id:{tag_id}` is
+//!   `cis::tagging::tag`.
+//! - Dotted schema names split at the dots: `Appliance.Recovery.Reconciliation.Job.Info` is type
+//!   `Info` in `appliance::recovery::reconciliation::job`; `vcenter.VM.info` is `Info` in
+//!   `vcenter::vm`.
+//! - A CamelCase name whose folded form equals a dotted name's (in any input file) takes that
+//!   dotted name's place: `VcenterVMInfo` meets `vcenter.VM.info`.
+//! - Any other CamelCase name is split after its longest leading run of words that names a known
+//!   module (from paths and dotted names): `VcenterVmHardwareDiskInfo` is `Info` in
+//!   `vcenter::vm::hardware::disk`. A name with no such run goes to a module named after its
+//!   first word.
+
+use std::collections::BTreeMap;
+
+use crate::ir::ModPath;
+use crate::names;
+
+/// The top-level module that holds the runtime; a namespace of that name gets another.
+pub const RUNTIME: &str = "runtime";
+
+/// Decides modules and names for schemas.
+#[derive(Debug, Default)]
+pub struct Placer {
+    /// Folded dotted name to the dotted name.
+    dotted: BTreeMap<String, String>,
+    /// Folded module path (segments concatenated) to the module path.
+    modules: BTreeMap<String, ModPath>,
+}
+
+/// One snake_case module segment, avoiding the runtime's name at the top level.
+pub fn segment(raw: &str, top: bool) -> String {
+    let s = names::snake(raw);
+    if top && s == RUNTIME { format!("{s}_") } else { s }
+}
+
+/// The module of an operation path (see the module docs). Empty for `/api` itself.
+pub fn operation_module(full_path: &str) -> ModPath {
+    let path = full_path.split('?').next().unwrap_or(full_path);
+    let mut segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    if matches!(segs.first(), Some(&"api") | Some(&"rest")) {
+        segs.remove(0);
+    }
+    if segs.len() >= 2 && segs[0] == "com" && segs[1] == "vmware" {
+        segs.drain(..2);
+    }
+    segs.iter()
+        .filter(|s| !s.contains('{') && !s.contains('}'))
+        .enumerate()
+        .map(|(i, s)| segment(s, i == 0))
+        .collect()
+}
+
+impl Placer {
+    /// Learns the module of an operation.
+    pub fn add_module(&mut self, module: &ModPath) {
+        for len in 1..=module.len() {
+            let prefix = &module[..len];
+            self.modules.entry(names::fold(&prefix.concat())).or_insert_with(|| prefix.to_vec());
+        }
+    }
+
+    /// Learns a schema name (dotted names teach modules and twins).
+    pub fn add_schema_name(&mut self, name: &str) {
+        if name.contains('.') {
+            self.dotted.entry(names::fold(name)).or_insert_with(|| name.to_owned());
+            let (module, _) = split_dotted(name);
+            self.add_module(&module);
+        }
+    }
+
+    /// The module and type name of a component schema.
+    pub fn place(&self, name: &str) -> (ModPath, String) {
+        if name.contains('.') {
+            return split_dotted(name);
+        }
+        if let Some(dotted) = self.dotted.get(&names::fold(name)) {
+            return split_dotted(dotted);
+        }
+        let words = names::camel_words(name);
+        for k in (1..words.len()).rev() {
+            if let Some(module) = self.modules.get(&names::fold(&words[..k].concat())) {
+                return (module.clone(), names::camel(&words[k..].concat()));
+            }
+        }
+        match words.split_first() {
+            Some((first, rest)) if !rest.is_empty() => (vec![segment(first, true)], names::camel(&rest.concat())),
+            _ => (vec![segment(name, true)], names::camel(name)),
+        }
+    }
+}
+
+/// `a.b.C_d` is `C_d` (as `CD`) in `a::b`; a leading or trailing dot is ignored.
+fn split_dotted(name: &str) -> (ModPath, String) {
+    let parts: Vec<&str> = name.split('.').filter(|p| !p.is_empty()).collect();
+    match parts.split_last() {
+        Some((last, module)) if !module.is_empty() => (
+            module.iter().enumerate().map(|(i, p)| segment(p, i == 0)).collect(),
+            names::camel(last),
+        ),
+        Some((last, _)) => (vec![segment(last, true)], names::camel(last)),
+        None => (vec!["types".to_owned()], "Unnamed".to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operation_modules() {
+        assert_eq!(operation_module("/api/appliance/recovery/reconciliation/job"), ["appliance", "recovery", "reconciliation", "job"]);
+        assert_eq!(operation_module("/api/vcenter/vm/{vm}/hardware/disk/{disk}"), ["vcenter", "vm", "hardware", "disk"]);
+        assert_eq!(operation_module("/rest/com/vmware/cis/tagging/tag/id:{tag_id}?~action=add-to-used-by"), ["cis", "tagging", "tag"]);
+        assert_eq!(operation_module("/api/vcenter/certificate-management/vcenter/tls"), ["vcenter", "certificate_management", "vcenter", "tls"]);
+        assert_eq!(operation_module("/api/runtime/x"), ["runtime_", "x"]);
+    }
+
+    #[test]
+    fn schema_places() {
+        let mut placer = Placer::default();
+        placer.add_module(&operation_module("/api/vcenter/vm/{vm}/hardware/disk"));
+        for name in ["vcenter.VM.info", "vapi.std.errors.error.type", "vapi.std.dynamic_ID"] {
+            placer.add_schema_name(name);
+        }
+        let place = |n: &str| {
+            let (m, t) = placer.place(n);
+            format!("{}::{t}", m.join("::"))
+        };
+        assert_eq!(place("Appliance.Recovery.Reconciliation.Job.Info"), "appliance::recovery::reconciliation::job::Info");
+        assert_eq!(place("vcenter.VM.info"), "vcenter::vm::Info");
+        assert_eq!(place("VcenterVMInfo"), "vcenter::vm::Info");
+        assert_eq!(place("VapiStdErrorsErrorType"), "vapi::std::errors::error::Type");
+        assert_eq!(place("VapiStdDynamicID"), "vapi::std::DynamicId");
+        assert_eq!(place("VcenterVmHardwareDiskInfo"), "vcenter::vm::hardware::disk::Info");
+        assert_eq!(place("VapiStdErrorsNotFound"), "vapi::std::errors::NotFound");
+        assert_eq!(place("Oauth2ErrorsErrorType"), "oauth2::ErrorsErrorType");
+    }
+}

@@ -1,0 +1,87 @@
+//! RFC 6901 JSON pointers, displayed as URI fragments (`#/components/schemas/X/properties/y`).
+
+use std::fmt;
+
+/// A JSON pointer into one spec document.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Pointer(String);
+
+impl Pointer {
+    /// The whole document.
+    pub fn root() -> Self {
+        Self(String::new())
+    }
+
+    /// Parses a URI-fragment pointer such as `#/components/schemas/Foo` (the `#` is optional).
+    pub fn parse(fragment: &str) -> Option<Self> {
+        let raw = fragment.strip_prefix('#').unwrap_or(fragment);
+        if raw.is_empty() || raw.starts_with('/') {
+            Some(Self(raw.to_owned()))
+        } else {
+            None
+        }
+    }
+
+    /// This pointer extended by one reference token (escaped here).
+    pub fn push(&self, token: impl AsRef<str>) -> Self {
+        let token = token.as_ref();
+        let mut raw = String::with_capacity(self.0.len() + token.len() + 1);
+        raw.push_str(&self.0);
+        raw.push('/');
+        for c in token.chars() {
+            match c {
+                '~' => raw.push_str("~0"),
+                '/' => raw.push_str("~1"),
+                c => raw.push(c),
+            }
+        }
+        Self(raw)
+    }
+
+    /// The unescaped reference tokens.
+    pub fn tokens(&self) -> impl Iterator<Item = String> + '_ {
+        self.0
+            .split('/')
+            .skip(1)
+            .map(|t| t.replace("~1", "/").replace("~0", "~"))
+    }
+
+    /// The pointer as RFC 6901 text, without the leading `#`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Looks the pointer up in a JSON value.
+    pub fn resolve<'v>(&self, value: &'v serde_json::Value) -> Option<&'v serde_json::Value> {
+        value.pointer(&self.0)
+    }
+}
+
+impl fmt::Display for Pointer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{}", self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_and_round_trips() {
+        let p = Pointer::root().push("paths").push("/api/vcenter/vm?action=clone").push("a~b");
+        assert_eq!(p.to_string(), "#/paths/~1api~1vcenter~1vm?action=clone/a~0b");
+        assert_eq!(
+            p.tokens().collect::<Vec<_>>(),
+            ["paths", "/api/vcenter/vm?action=clone", "a~b"]
+        );
+        assert_eq!(Pointer::parse(&p.to_string()), Some(p));
+        assert_eq!(Pointer::parse("other.json#/x"), None);
+    }
+
+    #[test]
+    fn resolves() {
+        let v = serde_json::json!({"a/b": {"c": [1, 2]}});
+        assert_eq!(Pointer::root().push("a/b").push("c").push("1").resolve(&v), Some(&serde_json::json!(2)));
+    }
+}

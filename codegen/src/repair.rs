@@ -1,0 +1,321 @@
+//! Repairs the real-world defects of VMware's published specs before strict parsing, each with a
+//! warning that names the JSON pointer and what was done:
+//!
+//! - `"required": true|false` inside a schema (Swagger 2 style): `true` becomes an entry of the
+//!   parent's `required` list, `false` is dropped.
+//! - `$ref` with sibling keys (OpenAPI 3.0 ignores siblings): a `description`, `nullable`,
+//!   `readOnly` or `deprecated` next to the `$ref` is kept by rewriting the node to
+//!   `allOf: [{$ref}]` beside them, the form the 9.x specs use; other siblings are dropped.
+//! - a response without the required `description` gets an empty one.
+//! - a non-array `required`, a non-object `properties`, `items` or `additionalProperties`, and
+//!   other nodes of the wrong JSON type are dropped.
+
+use serde_json::{Map, Value};
+
+use crate::diag::{Diagnostics, Kind};
+use crate::pointer::Pointer;
+
+const HTTP_METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// Repairs `doc` in place.
+pub fn repair(label: &str, doc: &mut Value, diags: &mut Diagnostics) {
+    let mut r = Repair { label, diags };
+    let root = Pointer::root();
+    let Some(obj) = doc.as_object_mut() else { return };
+    if let Some(Value::Object(components)) = obj.get_mut("components") {
+        let at = root.push("components");
+        if let Some(Value::Object(schemas)) = components.get_mut("schemas") {
+            for (name, schema) in schemas.iter_mut() {
+                r.schema(schema, &at.push("schemas").push(name));
+            }
+        }
+        for kind in ["parameters", "requestBodies", "responses", "headers"] {
+            if let Some(Value::Object(items)) = components.get_mut(kind) {
+                for (name, item) in items.iter_mut() {
+                    let item_at = at.push(kind).push(name);
+                    match kind {
+                        "requestBodies" => r.request_body(item, &item_at),
+                        "responses" => r.response(item, &item_at),
+                        _ => r.parameter(item, &item_at),
+                    }
+                }
+            }
+        }
+    }
+    if let Some(Value::Object(paths)) = obj.get_mut("paths") {
+        let at = root.push("paths");
+        for (path, item) in paths.iter_mut() {
+            let at = at.push(path);
+            let Some(item) = item.as_object_mut() else { continue };
+            r.parameter_list(item, &at);
+            for method in HTTP_METHODS {
+                let Some(Value::Object(op)) = item.get_mut(*method) else { continue };
+                let at = at.push(method);
+                r.parameter_list(op, &at);
+                if let Some(body) = op.get_mut("requestBody") {
+                    r.request_body(body, &at.push("requestBody"));
+                }
+                if let Some(Value::Object(responses)) = op.get_mut("responses") {
+                    for (code, response) in responses.iter_mut() {
+                        if !code.starts_with("x-") {
+                            r.response(response, &at.push("responses").push(code));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+struct Repair<'a> {
+    label: &'a str,
+    diags: &'a mut Diagnostics,
+}
+
+impl Repair<'_> {
+    fn warn(&mut self, at: &Pointer, kind: Kind, message: impl Into<String>) {
+        self.diags.warn(self.label, at, kind, message);
+    }
+
+    /// `$ref` siblings on a non-schema object (parameter, body, response) are dropped.
+    fn plain_ref(&mut self, node: &mut Map<String, Value>, at: &Pointer) -> bool {
+        if !node.contains_key("$ref") {
+            return false;
+        }
+        if node.len() > 1 {
+            let dropped: Vec<String> = node.keys().filter(|k| *k != "$ref").cloned().collect();
+            node.retain(|k, _| k == "$ref");
+            self.warn(at, Kind::RefSiblings, format!("`$ref` has sibling keys, which OpenAPI 3.0 ignores: dropped {}", dropped.join(", ")));
+        }
+        true
+    }
+
+    fn parameter_list(&mut self, owner: &mut Map<String, Value>, at: &Pointer) {
+        if let Some(Value::Array(params)) = owner.get_mut("parameters") {
+            for (i, param) in params.iter_mut().enumerate() {
+                self.parameter(param, &at.push("parameters").push(i.to_string()));
+            }
+        }
+    }
+
+    fn parameter(&mut self, param: &mut Value, at: &Pointer) {
+        let Some(obj) = param.as_object_mut() else { return };
+        if self.plain_ref(obj, at) {
+            return;
+        }
+        if let Some(schema) = obj.get_mut("schema") {
+            self.schema(schema, &at.push("schema"));
+        }
+        self.content(obj, at);
+    }
+
+    fn content(&mut self, owner: &mut Map<String, Value>, at: &Pointer) {
+        if let Some(Value::Object(content)) = owner.get_mut("content") {
+            for (media, item) in content.iter_mut() {
+                if let Some(Value::Object(item)) = Some(item) {
+                    if let Some(schema) = item.get_mut("schema") {
+                        self.schema(schema, &at.push("content").push(media).push("schema"));
+                    }
+                }
+            }
+        }
+    }
+
+    fn request_body(&mut self, body: &mut Value, at: &Pointer) {
+        let Some(obj) = body.as_object_mut() else { return };
+        if self.plain_ref(obj, at) {
+            return;
+        }
+        self.content(obj, at);
+    }
+
+    fn response(&mut self, response: &mut Value, at: &Pointer) {
+        let Some(obj) = response.as_object_mut() else { return };
+        if self.plain_ref(obj, at) {
+            return;
+        }
+        if !obj.contains_key("description") {
+            obj.insert("description".to_owned(), Value::String(String::new()));
+            self.warn(at, Kind::Shape, "a response needs a `description`; used an empty one");
+        }
+        self.content(obj, at);
+        if let Some(Value::Object(headers)) = obj.get_mut("headers") {
+            for (name, header) in headers.iter_mut() {
+                self.parameter(header, &at.push("headers").push(name));
+            }
+        }
+    }
+
+    fn schema(&mut self, schema: &mut Value, at: &Pointer) {
+        let Some(obj) = schema.as_object_mut() else {
+            if !schema.is_boolean() {
+                self.warn(at, Kind::Shape, "a schema must be an object; treated as free-form");
+                *schema = Value::Object(Map::new());
+            }
+            return;
+        };
+        if obj.contains_key("$ref") && obj.len() > 1 {
+            self.ref_siblings(obj, at);
+            return;
+        }
+        if let Some(required) = obj.get("required") {
+            if !required.is_array() {
+                let found = required.clone();
+                obj.remove("required");
+                if !found.is_boolean() {
+                    self.warn(&at.push("required"), Kind::Shape, format!("`required` must be a list of property names, found {found}; ignored"));
+                }
+            }
+        }
+        // `required: <bool>` on a property schema: Swagger 2 style, meant for the parent.
+        if let Some(Value::Object(props)) = obj.get_mut("properties") {
+            let mut promote = Vec::new();
+            for (name, prop) in props.iter_mut() {
+                let prop_at = at.push("properties").push(name);
+                if let Some(Value::Bool(flag)) = prop.as_object_mut().and_then(|p| p.remove("required")) {
+                    if flag {
+                        promote.push(name.clone());
+                        self.warn(&prop_at.push("required"), Kind::BooleanRequired, "`\"required\": true` inside a schema (Swagger 2 style); made the property required in its parent");
+                    } else {
+                        self.warn(&prop_at.push("required"), Kind::BooleanRequired, "`\"required\": false` inside a schema (Swagger 2 style); dropped, the property stays optional");
+                    }
+                }
+                self.schema(prop, &prop_at);
+            }
+            if !promote.is_empty() {
+                let list = obj.entry("required").or_insert_with(|| Value::Array(Vec::new()));
+                if let Value::Array(list) = list {
+                    for name in promote {
+                        if !list.iter().any(|v| v.as_str() == Some(&name)) {
+                            list.push(Value::String(name));
+                        }
+                    }
+                }
+            }
+        } else if obj.get("properties").is_some_and(|p| !p.is_object()) {
+            obj.remove("properties");
+            self.warn(&at.push("properties"), Kind::Shape, "`properties` must be an object; ignored");
+        }
+        for key in ["items", "not"] {
+            if let Some(child) = obj.get_mut(key) {
+                if child.is_object() {
+                    self.schema(child, &at.push(key));
+                } else {
+                    obj.remove(key);
+                    self.warn(&at.push(key), Kind::Shape, format!("`{key}` must be a schema object; ignored"));
+                }
+            }
+        }
+        if let Some(child) = obj.get_mut("additionalProperties") {
+            if child.is_object() {
+                self.schema(child, &at.push("additionalProperties"));
+            } else if !child.is_boolean() {
+                obj.remove("additionalProperties");
+                self.warn(&at.push("additionalProperties"), Kind::Shape, "`additionalProperties` must be a boolean or a schema; ignored");
+            }
+        }
+        for key in ["allOf", "oneOf", "anyOf"] {
+            match obj.get_mut(key) {
+                Some(Value::Array(parts)) => {
+                    for (i, part) in parts.iter_mut().enumerate() {
+                        self.schema(part, &at.push(key).push(i.to_string()));
+                    }
+                }
+                Some(_) => {
+                    obj.remove(key);
+                    self.warn(&at.push(key), Kind::Shape, format!("`{key}` must be a list of schemas; ignored"));
+                }
+                None => {}
+            }
+        }
+        if obj.get("enum").is_some_and(|e| !e.is_array()) {
+            obj.remove("enum");
+            self.warn(&at.push("enum"), Kind::Shape, "`enum` must be a list; ignored");
+        }
+        if let Some(Value::Object(d)) = obj.get("discriminator") {
+            if !d.get("propertyName").is_some_and(Value::is_string) {
+                obj.remove("discriminator");
+                self.warn(&at.push("discriminator"), Kind::Shape, "a discriminator needs a `propertyName`; ignored");
+            }
+        }
+    }
+
+    fn ref_siblings(&mut self, obj: &mut Map<String, Value>, at: &Pointer) {
+        const KEPT: &[&str] = &["description", "nullable", "readOnly", "writeOnly", "deprecated", "title"];
+        let reference = obj.remove("$ref").unwrap_or(Value::Null);
+        let mut kept = Vec::new();
+        let mut dropped = Vec::new();
+        let mut wrapper = Map::new();
+        for (key, value) in std::mem::take(obj) {
+            if KEPT.contains(&key.as_str()) {
+                kept.push(key.clone());
+                wrapper.insert(key, value);
+            } else if key.starts_with("x-") {
+                wrapper.insert(key, value);
+            } else {
+                dropped.push(key);
+            }
+        }
+        let mut target = Map::new();
+        target.insert("$ref".to_owned(), reference);
+        if kept.is_empty() {
+            *obj = target;
+        } else {
+            wrapper.insert("allOf".to_owned(), Value::Array(vec![Value::Object(target)]));
+            *obj = wrapper;
+        }
+        let mut message = String::from("`$ref` has sibling keys, which OpenAPI 3.0 ignores:");
+        if !kept.is_empty() {
+            message.push_str(&format!(" kept {} (as `allOf: [$ref]`)", kept.join(", ")));
+        }
+        if !dropped.is_empty() {
+            if !kept.is_empty() {
+                message.push(';');
+            }
+            message.push_str(&format!(" dropped {}", dropped.join(", ")));
+        }
+        self.warn(at, Kind::RefSiblings, message);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn run(mut doc: Value) -> (Value, Vec<String>) {
+        let mut diags = Diagnostics::default();
+        repair("t.json", &mut doc, &mut diags);
+        (doc, diags.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn boolean_required_is_promoted_or_dropped() {
+        let (doc, warnings) = run(json!({"components": {"schemas": {"S": {"type": "object", "properties": {
+            "a": {"type": "string", "required": true},
+            "b": {"type": "string", "required": false}
+        }}}}}));
+        assert_eq!(doc["components"]["schemas"]["S"]["required"], json!(["a"]));
+        assert!(doc["components"]["schemas"]["S"]["properties"]["b"].get("required").is_none());
+        assert_eq!(warnings.len(), 2);
+        assert!(warnings[1].contains("#/components/schemas/S/properties/b/required"), "{warnings:?}");
+    }
+
+    #[test]
+    fn ref_siblings_keep_the_description() {
+        let (doc, warnings) = run(json!({"components": {"schemas": {"S": {"type": "object", "properties": {
+            "a": {"$ref": "#/components/schemas/T", "description": "doc", "type": "string"}
+        }}}}}));
+        assert_eq!(
+            doc["components"]["schemas"]["S"]["properties"]["a"],
+            json!({"allOf": [{"$ref": "#/components/schemas/T"}], "description": "doc"})
+        );
+        assert_eq!(warnings, ["warning[ref-siblings]: t.json#/components/schemas/S/properties/a: `$ref` has sibling keys, which OpenAPI 3.0 ignores: kept description (as `allOf: [$ref]`); dropped type"]);
+    }
+
+    #[test]
+    fn responses_get_a_description() {
+        let (doc, _) = run(json!({"paths": {"/x": {"get": {"responses": {"200": {}}}}}}));
+        assert_eq!(doc["paths"]["/x"]["get"]["responses"]["200"]["description"], json!(""));
+    }
+}
