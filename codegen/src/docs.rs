@@ -17,12 +17,21 @@ pub fn lines(text: &str) -> Vec<String> {
         if line.is_empty() && out.last().is_none_or(|l| l.is_empty()) {
             continue;
         }
+        // A plain line right after a list item would continue it lazily; make it a paragraph.
+        if !line.is_empty() && !is_list_item(&line) && out.last().is_some_and(|l| is_list_item(l)) {
+            out.push(String::new());
+        }
         out.push(line);
     }
     while out.last().is_some_and(|l| l.is_empty()) {
         out.pop();
     }
     out
+}
+
+fn is_list_item(line: &str) -> bool {
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") || (digits > 0 && line[digits..].starts_with(". "))
 }
 
 /// Appends `text`'s lines to `doc`, separated from what is there by one blank line.
@@ -206,6 +215,8 @@ mod tests {
         assert_eq!(lines("range [0, 100] of List<String>"), ["range \\[0, 100\\] of List\\<String\\>"]);
         assert_eq!(lines("keep `a[0] <b>` as code"), ["keep `a[0] <b>` as code"]);
         assert_eq!(lines("```\ncode\n```"), ["'''", "code", "'''"]);
+        assert_eq!(lines("- item\nnext paragraph"), ["- item", "", "next paragraph"]);
+        assert_eq!(lines("- a\n- b"), ["- a", "- b"]);
         assert_eq!(lines("# not a heading"), ["\\# not a heading"]);
     }
 

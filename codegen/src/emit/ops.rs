@@ -170,13 +170,25 @@ fn param_stmt(ctx: &Ctx, p: &Param, value: TokenStream, optional: bool) -> Token
     let call = match &p.field.ty {
         Ty::Vec(inner) => {
             let item = render(ctx, inner, quote! { item });
+            // `|item| wire::json(item)` is just `wire::json`.
+            let map = match inner.as_ref() {
+                Ty::DateTime => {
+                    let wire = ctx.import("wire");
+                    quote! { #wire::date_time }
+                }
+                ty if !matches!(ty, Ty::String | Ty::Secret | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64) && !ctx.is_enum(ty) => {
+                    let wire = ctx.import("wire");
+                    quote! { #wire::json }
+                }
+                _ => quote! { |item| #item },
+            };
             let items = if optional { quote! { items } } else { value.clone() };
             if p.explode && !header {
-                quote! { with_query_all(#wire_name, #items.iter().map(|item| #item)) }
+                quote! { with_query_all(#wire_name, #items.iter().map(#map)) }
             } else {
                 let method = if header { quote! { with_header } } else { quote! { with_query } };
                 let wire = ctx.import("wire");
-                quote! { #method(#wire_name, #wire::join(#items.iter().map(|item| #item))) }
+                quote! { #method(#wire_name, #wire::join(#items.iter().map(#map))) }
             }
         }
         ty => {

@@ -49,35 +49,46 @@ pub(crate) fn finish(docs: &[Document], mut nodes: Vec<Node>, mut drafts: Vec<Op
     }
     let deprecated_only: Vec<bool> = (0..nodes.len()).map(|i| deprecated[i] && !current[i]).collect();
 
-    // Identity by partition refinement.
+    // Identity by partition refinement. Unions that ask for one name and discriminator are one
+    // type when their tags agree on payload types: each file's copy of a vAPI error family lists
+    // only the errors that file uses, and the crate gets one union with all of them.
     let shapes: Vec<String> = nodes.iter().map(|n| shape(n.kind.as_ref().expect("filled above"))).collect();
-    let mut class: Vec<usize> = {
-        let mut keys: HashMap<(bool, usize, &ModPath, &str, &str), usize> = HashMap::new();
-        nodes
-            .iter()
-            .enumerate()
-            .map(|(i, n)| {
-                let key = (n.unique, if n.unique { i } else { 0 }, &n.want.0, n.want.1.as_str(), shapes[i].as_str());
-                let next = keys.len();
-                *keys.entry(key).or_insert(next)
-            })
-            .collect()
-    };
-    loop {
-        let mut keys: HashMap<(usize, Vec<usize>), usize> = HashMap::new();
-        let next: Vec<usize> = (0..nodes.len())
-            .map(|i| {
-                let key = (class[i], refs[i].iter().map(|r| class[r.0]).collect());
-                let n = keys.len();
-                *keys.entry(key).or_insert(n)
-            })
-            .collect();
-        let before = class.iter().collect::<BTreeSet<_>>().len();
-        let after = keys.len();
-        class = next;
-        if after == before {
+    let is_union: Vec<bool> = nodes.iter().map(|n| matches!(n.kind, Some(TypeKind::Union(_)))).collect();
+    let mut cluster: Vec<usize> = vec![0; nodes.len()];
+    let mut class = refine(&nodes, &shapes, &refs, &is_union, &cluster);
+    for _ in 0..8 {
+        // Group by name and discriminator (not by current class, so cluster numbers are stable).
+        let mut groups: BTreeMap<(&ModPath, &str, &str), Vec<usize>> = BTreeMap::new();
+        for i in (0..nodes.len()).filter(|&i| is_union[i]) {
+            let property = shapes[i].split('{').next().unwrap_or("");
+            groups.entry((&nodes[i].want.0, nodes[i].want.1.as_str(), property)).or_default().push(i);
+        }
+        let mut changed = false;
+        for (_, mut members) in groups {
+            members.sort_by(|&a, &b| (legacy_scheme(&nodes[a].pointer), nodes[a].doc, &nodes[a].pointer).cmp(&(legacy_scheme(&nodes[b].pointer), nodes[b].doc, &nodes[b].pointer)));
+            let mut clusters: Vec<BTreeMap<&str, usize>> = Vec::new();
+            for m in members {
+                let Some(TypeKind::Union(u)) = &nodes[m].kind else { continue };
+                let tags: Vec<(&str, usize)> = u.variants.iter().map(|v| (v.tag.as_str(), class[v.ty.0])).collect();
+                let fits = |c: &BTreeMap<&str, usize>| tags.iter().all(|(t, k)| c.get(t).is_none_or(|have| have == k));
+                let index = match clusters.iter().position(fits) {
+                    Some(index) => index,
+                    None => {
+                        clusters.push(BTreeMap::new());
+                        clusters.len() - 1
+                    }
+                };
+                clusters[index].extend(tags.iter().copied());
+                if cluster[m] != index {
+                    cluster[m] = index;
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
             break;
         }
+        class = refine(&nodes, &shapes, &refs, &is_union, &cluster);
     }
     let class_count = class.iter().max().map_or(0, |m| m + 1);
     let mut members: Vec<Vec<usize>> = vec![Vec::new(); class_count];
@@ -97,17 +108,21 @@ pub(crate) fn finish(docs: &[Document], mut nodes: Vec<Node>, mut drafts: Vec<Op
     }
     let mut final_names: Vec<String> = vec![String::new(); class_count];
     let mut taken: BTreeMap<ModPath, BTreeSet<String>> = BTreeMap::new();
-    for ((module, name), _) in &wants {
+    for (module, name) in wants.keys() {
         taken.entry(module.clone()).or_default().insert(name.clone());
     }
     for ((module, name), mut classes) in wants {
-        classes.sort_by(|&a, &b| (class_deprecated[a], nodes[rep[a]].doc, &nodes[rep[a]].pointer).cmp(&(class_deprecated[b], nodes[rep[b]].doc, &nodes[rep[b]].pointer)));
+        let legacy_scheme = |c: usize| legacy_scheme(&nodes[rep[c]].pointer);
+        classes.sort_by(|&a, &b| {
+            (class_deprecated[a] || legacy_scheme(a), nodes[rep[a]].doc, &nodes[rep[a]].pointer)
+                .cmp(&(class_deprecated[b] || legacy_scheme(b), nodes[rep[b]].doc, &nodes[rep[b]].pointer))
+        });
         let first = classes[0];
         final_names[first] = name.clone();
         for &c in &classes[1..] {
             let in_module = taken.entry(module.clone()).or_default();
             let legacy = format!("{name}Legacy");
-            let chosen = if class_deprecated[c] && !in_module.contains(&legacy) {
+            let chosen = if (class_deprecated[c] || (legacy_scheme(c) && !legacy_scheme(first))) && !in_module.contains(&legacy) {
                 legacy
             } else {
                 names::disambiguate(&name, |n| in_module.contains(n))
@@ -138,11 +153,26 @@ pub(crate) fn finish(docs: &[Document], mut nodes: Vec<Node>, mut drafts: Vec<Op
             let mut origins: Vec<String> = members[c].iter().map(|&i| format!("{}{}", docs[nodes[i].doc].label, nodes[i].pointer)).collect();
             origins.sort();
             origins.dedup();
+            let mut kind = remap_kind(node.kind.as_ref().expect("filled above"), &class);
+            if let TypeKind::Union(u) = &mut kind {
+                for &other in &members[c][1..] {
+                    if let Some(TypeKind::Union(more)) = &nodes[other].kind {
+                        for v in &more.variants {
+                            if !u.variants.iter().any(|have| have.tag == v.tag) {
+                                let mut v = v.clone();
+                                v.ty = TypeId(class[v.ty.0]);
+                                v.ident = names::disambiguate(&v.ident, |n| u.variants.iter().any(|have| have.ident == n) || n == u.other);
+                                u.variants.push(v);
+                            }
+                        }
+                    }
+                }
+            }
             TypeDef {
                 module: node.want.0.clone(),
                 name: final_names[c].clone(),
                 doc: node.doc_lines.clone(),
-                kind: remap_kind(node.kind.as_ref().expect("filled above"), &class),
+                kind,
                 gate: Gate::Always,
                 origins,
             }
@@ -278,6 +308,54 @@ pub(crate) fn finish(docs: &[Document], mut nodes: Vec<Node>, mut drafts: Vec<Op
         types,
         modules,
         features: feature_files,
+    }
+}
+
+/// Whether a node comes from a schema named in the `/rest` naming scheme of the 7.0 specs
+/// (dotted, lowercase first: `vapi.std.errors.not_found`), which loses a name to the `/api`
+/// scheme (`VapiStdErrorsNotFound`).
+fn legacy_scheme(pointer: &crate::pointer::Pointer) -> bool {
+    let tokens: Vec<String> = pointer.tokens().take(3).collect();
+    match tokens.as_slice() {
+        [components, schemas, name] if components == "components" && schemas == "schemas" => {
+            name.contains('.') && name.starts_with(|c: char| c.is_ascii_lowercase())
+        }
+        _ => false,
+    }
+}
+
+/// Partition refinement to a fixed point: nodes start in classes of equal name and shape, and
+/// split while their references lead to different classes. Unions start in classes of equal
+/// name, discriminator and `cluster`, and do not split by their variants.
+fn refine(nodes: &[Node], shapes: &[String], refs: &[Vec<TypeId>], is_union: &[bool], cluster: &[usize]) -> Vec<usize> {
+    let mut class: Vec<usize> = {
+        let mut keys: HashMap<(bool, usize, &ModPath, &str, &str, usize), usize> = HashMap::new();
+        nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let shape = if is_union[i] { shapes[i].split('{').next().unwrap_or("") } else { shapes[i].as_str() };
+                let key = (n.unique, if n.unique { i } else { 0 }, &n.want.0, n.want.1.as_str(), shape, cluster[i]);
+                let next = keys.len();
+                *keys.entry(key).or_insert(next)
+            })
+            .collect()
+    };
+    loop {
+        let mut keys: HashMap<(usize, Vec<usize>), usize> = HashMap::new();
+        let next: Vec<usize> = (0..nodes.len())
+            .map(|i| {
+                let signature = if is_union[i] { Vec::new() } else { refs[i].iter().map(|r| class[r.0]).collect() };
+                let n = keys.len();
+                *keys.entry((class[i], signature)).or_insert(n)
+            })
+            .collect();
+        let before = class.iter().collect::<BTreeSet<_>>().len();
+        let after = keys.len();
+        class = next;
+        if after == before {
+            return class;
+        }
     }
 }
 

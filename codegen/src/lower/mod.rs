@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use openapiv3::{ReferenceOr, SchemaKind, Type};
 
 use crate::diag::Diagnostics;
-use crate::ir::{Crate, ModPath, Operation, Ty, TypeKind};
+use crate::ir::{Crate, ModPath, Operation, Ty, TypeId, TypeKind};
 use crate::load::Document;
 use crate::names;
 use crate::pointer::Pointer;
@@ -38,6 +38,10 @@ pub(crate) struct Node {
 /// A tagged union found in a document: the discriminator and each tag's component.
 #[derive(Debug, Clone)]
 pub(crate) struct UnionPlan {
+    /// The schema that declares the union (the `ERROR` base of a vAPI error family), if any.
+    pub base: Option<String>,
+    /// Where the union type goes.
+    pub want: (ModPath, String),
     pub property: String,
     /// Tag and component name, in enum or mapping order.
     pub variants: Vec<(String, String)>,
@@ -79,7 +83,11 @@ pub(crate) struct Lowerer<'a> {
     pub placer: Placer,
     pub nodes: Vec<Node>,
     comp: HashMap<(usize, String), Option<Ty>>,
+    /// Unions by document and key: the base schema's name, or `#family:...` for a vAPI error
+    /// family without a base in this document.
     pub unions: HashMap<(usize, String), UnionPlan>,
+    /// The node of each union, once built.
+    pub union_nodes: HashMap<(usize, String), TypeId>,
     pub members: HashMap<(usize, String), String>,
     pub envelopes: HashSet<(usize, String)>,
     pub free_forms: Vec<usize>,
@@ -96,6 +104,7 @@ pub fn lower(docs: &[Document], diags: &mut Diagnostics) -> (Crate, Vec<FileCoun
         nodes: Vec::new(),
         comp: HashMap::new(),
         unions: HashMap::new(),
+        union_nodes: HashMap::new(),
         members: HashMap::new(),
         envelopes: HashSet::new(),
         free_forms: vec![0; docs.len()],
@@ -120,7 +129,7 @@ pub fn lower(docs: &[Document], diags: &mut Diagnostics) -> (Crate, Vec<FileCoun
     for (doc, d) in docs.iter().enumerate() {
         for name in schema_names(d) {
             let key = (doc, name.to_owned());
-            if lowerer.envelopes.contains(&key) && !lowerer.comp.contains_key(&key) {
+            if !lowerer.comp.contains_key(&key) && (lowerer.envelopes.contains(&key) || lowerer.is_envelope(doc, name)) {
                 continue;
             }
             lowerer.component_ty(doc, name);
@@ -150,13 +159,27 @@ fn schema_names(d: &Document) -> Vec<&str> {
 }
 
 impl Lowerer<'_> {
+    /// Whether a component is a `/rest` envelope that nothing needs once unwrapped: named in the
+    /// `/rest` scheme (`vcenter.VM_resp`, `vapi.std.errors.not_found_error`) and shaped
+    /// `{value}` or `{type, value}`.
+    fn is_envelope(&self, doc: usize, name: &str) -> bool {
+        let rest_scheme = name.contains('.') && name.starts_with(|c: char| c.is_ascii_lowercase());
+        let Some(schema) = self.resolve_item(doc, name) else { return false };
+        let SchemaKind::Type(Type::Object(o)) = &schema.schema_kind else { return false };
+        let mut keys: Vec<&str> = o.properties.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        rest_scheme && (keys == ["value"] && name.ends_with("_resp") || keys == ["type", "value"] && name.ends_with("_error"))
+    }
+
     /// Finds tagged unions: schemas with a `discriminator`, and vAPI standard-error families.
     ///
     /// The 7.0.3 specs have no discriminator, yet every standard error carries `error_type`, an
-    /// enum whose values name the errors (`NOT_FOUND` for `VapiStdErrorsNotFound`). When the error
-    /// structs of one module each have an `error_type` property referring to the same enum, their
-    /// placed names fold to that enum's values, and one of them is the `ERROR` base, the base
-    /// becomes a union over the family, exactly as the 9.x specs declare it.
+    /// enum whose values name the errors (`NOT_FOUND` for `VapiStdErrorsNotFound`). The error
+    /// structs of one module whose `error_type` property refers to one enum, and whose placed names
+    /// fold to that enum's values, form a family: a union named like the `ERROR` value (`Error`),
+    /// exactly as the 9.x specs declare it. The `ERROR` member, if the file has it, is the union's
+    /// own schema; files with only some members still get the union, and identity merges the
+    /// unions of all files into one type.
     fn find_unions(&mut self, doc: usize) {
         let docs = self.docs;
         let d = &docs[doc];
@@ -205,15 +228,15 @@ impl Lowerer<'_> {
                     self.members.insert((doc, target.clone()), disc.property_name.clone());
                 }
             }
-            self.unions.insert((doc, (*name).clone()), UnionPlan { property: disc.property_name.clone(), variants });
+            let want = self.placer.place(name);
+            self.unions.insert((doc, (*name).clone()), UnionPlan { base: Some((*name).clone()), want, property: disc.property_name.clone(), variants });
         }
         // vAPI standard-error families.
         let mut families: BTreeMap<(String, ModPath), Vec<(String, String)>> = BTreeMap::new();
         for (name, schema) in &schemas {
             let ReferenceOr::Item(schema) = schema else { continue };
             let SchemaKind::Type(Type::Object(o)) = &schema.schema_kind else { continue };
-            let Some(ReferenceOr::Reference { reference }) = o.properties.get("error_type") else { continue };
-            let Some(enum_name) = reference.strip_prefix("#/components/schemas/") else { continue };
+            let Some(enum_name) = o.properties.get("error_type").and_then(referenced_component) else { continue };
             let Some(values) = string_enum(d, enum_name) else { continue };
             let (module, type_name) = self.placer.place(name);
             let folded = names::fold(&type_name);
@@ -221,21 +244,39 @@ impl Lowerer<'_> {
                 families.entry((enum_name.to_owned(), module)).or_default().push((tag.clone(), (*name).clone()));
             }
         }
-        for ((enum_name, _), mut members) in families {
-            let Some((_, base)) = members.iter().find(|(tag, _)| tag == "ERROR").cloned() else { continue };
-            if members.len() < 2 || self.unions.contains_key(&(doc, base.clone())) {
+        for ((enum_name, module), mut members) in families {
+            let base = members.iter().find(|(tag, _)| tag == "ERROR").map(|(_, b)| b.clone());
+            if base.as_ref().is_some_and(|b| self.unions.contains_key(&(doc, b.clone()))) {
                 continue;
             }
             let order = string_enum(d, &enum_name).unwrap_or_default();
             members.sort_by_key(|(tag, _)| order.iter().position(|v| v == tag));
             for (_, member) in &members {
-                if *member != base {
+                if Some(member) != base.as_ref() {
                     self.members.insert((doc, member.clone()), "error_type".to_owned());
                 }
             }
-            self.unions.insert((doc, base), UnionPlan { property: "error_type".to_owned(), variants: members });
+            let key = base.clone().unwrap_or_else(|| format!("#family:{enum_name}"));
+            let want = (module, names::camel("ERROR"));
+            self.unions.insert((doc, key), UnionPlan { base, want, property: "error_type".to_owned(), variants: members });
         }
     }
+}
+
+/// The component a property refers to: `$ref` itself, or the `allOf: [$ref]` wrapper that
+/// carries a description beside it.
+fn referenced_component(property: &ReferenceOr<Box<openapiv3::Schema>>) -> Option<&str> {
+    let reference = match property {
+        ReferenceOr::Reference { reference } => reference,
+        ReferenceOr::Item(schema) => match &schema.schema_kind {
+            SchemaKind::AllOf { all_of } => match all_of.as_slice() {
+                [ReferenceOr::Reference { reference }] => reference,
+                _ => return None,
+            },
+            _ => return None,
+        },
+    };
+    reference.strip_prefix("#/components/schemas/")
 }
 
 /// The values of a component that is a string enum.

@@ -268,7 +268,7 @@ impl<'a> Lowerer<'a> {
 
         // Responses.
         let mut success: Option<(u16, Ty)> = None;
-        let mut errors: Vec<(u16, String, Option<String>, Option<Ty>, String)> = Vec::new();
+        let mut errors: Vec<ErrorResponse> = Vec::new();
         let mut codes: Vec<(u16, &StatusCode, &'a ReferenceOr<Response>)> = op.responses.responses.iter().map(|(c, r)| (status_sort(c), c, r)).collect();
         codes.sort_by_key(|(k, _, _)| *k);
         for (_, code, response) in codes {
@@ -289,7 +289,7 @@ impl<'a> Lowerer<'a> {
                     Some((ty, component)) => (Some(ty), component),
                     None => (None, None),
                 };
-                errors.push((status_code(code), code.to_string(), component, ty, response.description.clone()));
+                errors.push(ErrorResponse { status: status_code(code), label: code.to_string(), component, ty, description: response.description.clone() });
             }
         }
         if let Some(default) = &op.responses.default {
@@ -300,7 +300,7 @@ impl<'a> Lowerer<'a> {
                     Some((ty, component)) => (Some(ty), component),
                     None => (None, None),
                 };
-                errors.push((0, "default".to_owned(), component, ty, response.description.clone()));
+                errors.push(ErrorResponse { status: 0, label: "default".to_owned(), component, ty, description: response.description.clone() });
             }
         }
         let response = success.map(|(_, ty)| ty).unwrap_or(Ty::Unit);
@@ -596,35 +596,34 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Decides the error type of an operation from its error responses.
-    fn error_spec(&mut self, doc: usize, errors: &[(u16, String, Option<String>, Option<Ty>, String)]) -> ErrorSpec {
-        let documented: Vec<(String, String)> = errors.iter().map(|(_, status, _, _, description)| (status.clone(), description.clone())).collect();
-        let typed: Vec<&(u16, String, Option<String>, Option<Ty>, String)> = errors.iter().filter(|e| e.3.is_some()).collect();
+    fn error_spec(&mut self, doc: usize, errors: &[ErrorResponse]) -> ErrorSpec {
+        let documented: Vec<(String, String)> = errors.iter().map(|e| (e.label.clone(), e.description.clone())).collect();
+        let typed: Vec<&ErrorResponse> = errors.iter().filter(|e| e.ty.is_some()).collect();
         if typed.is_empty() {
             return ErrorSpec { ty: Ty::Json, tags: None, documented };
         }
         // A union that covers every error response's component.
-        let components: Vec<&str> = typed.iter().filter_map(|e| e.2.as_deref()).collect();
+        let components: Vec<&str> = typed.iter().filter_map(|e| e.component.as_deref()).collect();
         if components.len() == typed.len() {
             let mut plans: Vec<(&(usize, String), &super::UnionPlan)> = self.unions.iter().filter(|(k, _)| k.0 == doc).collect();
             plans.sort_by(|a, b| a.0.cmp(b.0));
-            for ((_, base), plan) in plans {
-                let covers = components.iter().all(|c| c == base || plan.variants.iter().any(|(_, t)| t == c));
-                if covers {
-                    let base = base.clone();
-                    let plan = plan.clone();
-                    let ty = self.component_ty(doc, &base);
-                    let mut by_status = Vec::new();
-                    for (status, _, component, _, _) in &typed {
-                        let component = component.as_deref().unwrap_or_default();
-                        if let Some((tag, _)) = plan.variants.iter().find(|(_, t)| t == component) {
-                            by_status.push((*status, tag.clone()));
-                        }
+            let found = plans.into_iter().find(|(_, plan)| {
+                components.iter().all(|c| plan.base.as_deref() == Some(*c) || plan.variants.iter().any(|(_, t)| t == c))
+            });
+            if let Some(((_, key), plan)) = found {
+                let (key, plan) = (key.clone(), plan.clone());
+                let ty = self.union_ty(doc, &key);
+                let mut by_status = Vec::new();
+                for e in &typed {
+                    let component = e.component.as_deref().unwrap_or_default();
+                    if let Some((tag, _)) = plan.variants.iter().find(|(_, t)| t == component) {
+                        by_status.push((e.status, tag.clone()));
                     }
-                    return ErrorSpec { ty, tags: Some((plan.property.clone(), by_status)), documented };
                 }
+                return ErrorSpec { ty, tags: Some((plan.property.clone(), by_status)), documented };
             }
         }
-        let mut distinct: Vec<&Ty> = typed.iter().filter_map(|e| e.3.as_ref()).collect();
+        let mut distinct: Vec<&Ty> = typed.iter().filter_map(|e| e.ty.as_ref()).collect();
         distinct.dedup();
         distinct.sort();
         distinct.dedup();
@@ -634,6 +633,19 @@ impl<'a> Lowerer<'a> {
         self.untyped_errors[doc] += 1;
         ErrorSpec { ty: Ty::Json, tags: None, documented }
     }
+}
+
+/// One documented error response.
+struct ErrorResponse {
+    /// The status code; 0 for `default` and ranges.
+    status: u16,
+    /// The status as the spec writes it (`404`, `4XX`, `default`).
+    label: String,
+    /// The component schema of the body (after unwrapping a `/rest` envelope).
+    component: Option<String>,
+    /// The body's type, if it has one.
+    ty: Option<Ty>,
+    description: String,
 }
 
 /// The JSON media type of a content map, if any.

@@ -148,8 +148,10 @@ impl<'a> Lowerer<'a> {
         let doc_lines = docs::lines(description);
         if let Some(name) = component {
             if let Some(plan) = self.unions.get(&(doc, name.to_owned())).cloned() {
-                let id = self.node(doc, at, hint, doc_lines, component);
-                return self.union(doc, id, name, &plan, hint);
+                let hint = Hint { module: plan.want.0.clone(), name: plan.want.1.clone() };
+                let id = self.node(doc, at, &hint, doc_lines, component);
+                self.union_nodes.insert((doc, name.to_owned()), id);
+                return self.union(doc, id, &plan, &hint);
             }
         }
         let strip = component.and_then(|n| self.members.get(&(doc, n.to_owned())).cloned());
@@ -466,8 +468,27 @@ impl<'a> Lowerer<'a> {
         Ty::Named(id)
     }
 
-    fn union(&mut self, doc: usize, id: TypeId, name: &str, plan: &UnionPlan, hint: &Hint) -> Ty {
+    /// The type of the union `key` of a document (see [`Lowerer::unions`]).
+    pub(crate) fn union_ty(&mut self, doc: usize, key: &str) -> Ty {
+        if let Some(id) = self.union_nodes.get(&(doc, key.to_owned())) {
+            return Ty::Named(*id);
+        }
+        let Some(plan) = self.unions.get(&(doc, key.to_owned())).cloned() else { return self.free_form(doc) };
+        if let Some(base) = &plan.base {
+            return self.component_ty(doc, base);
+        }
+        let hint = Hint { module: plan.want.0.clone(), name: plan.want.1.clone() };
+        let lines = Vec::new();
+        let at = Pointer::root().push("components").push("schemas");
+        let id = self.node(doc, &at, &hint, lines, None);
+        self.union_nodes.insert((doc, key.to_owned()), id);
+        self.union(doc, id, &plan, &hint)
+    }
+
+    fn union(&mut self, doc: usize, id: TypeId, plan: &UnionPlan, hint: &Hint) -> Ty {
         let label = self.docs[doc].label.clone();
+        let name = plan.base.clone().unwrap_or_default();
+        let name = name.as_str();
         let base_at = component_pointer(name);
         let mut variants: Vec<UnionVariant> = Vec::new();
         for (tag, target) in &plan.variants {
@@ -507,6 +528,9 @@ impl<'a> Lowerer<'a> {
             variants.push(UnionVariant { ident, tag: tag.clone(), ty: payload });
         }
         let other = names::disambiguate("Unrecognized", |n| variants.iter().any(|v| v.ident == n));
+        if self.nodes[id.0].doc_lines.is_empty() {
+            self.nodes[id.0].doc_lines = vec![format!("One of several error or result types, told apart by {}.", docs::code(&plan.property))];
+        }
         self.nodes[id.0].kind = Some(TypeKind::Union(Union { property: plan.property.clone(), variants, other }));
         Ty::Named(id)
     }
