@@ -80,9 +80,9 @@ fn resolve_javadoc(text: &str) -> String {
     out
 }
 
+/// Replaces the HTML that Javadoc-style descriptions use, outside code spans.
 fn html_to_markdown(text: &str) -> String {
-    let mut out = text.to_owned();
-    for (tag, with) in [
+    const TAGS: &[(&str, &str)] = &[
         ("<p>", "\n\n"),
         ("</p>", "\n\n"),
         ("<P>", "\n\n"),
@@ -101,12 +101,23 @@ fn html_to_markdown(text: &str) -> String {
         ("</i>", "*"),
         ("<code>", "`"),
         ("</code>", "`"),
-    ] {
-        if out.contains(tag) {
-            out = out.replace(tag, with);
-        }
-    }
-    out
+    ];
+    text.split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                return part.to_owned();
+            }
+            let mut part = part.to_owned();
+            for (tag, with) in TAGS {
+                if part.contains(tag) {
+                    part = part.replace(tag, with);
+                }
+            }
+            part
+        })
+        .collect::<Vec<_>>()
+        .join("`")
 }
 
 /// Escapes one trimmed line outside its code spans.

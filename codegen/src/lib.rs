@@ -2,7 +2,7 @@
 //!
 //! The pipeline runs one way: [`load`] (JSON or YAML, with VMware's defects repaired and vendor
 //! extensions read into typed structs) -> [`validate`] -> [`lower`] (to the plain-data [`ir`]) ->
-//! [`emit`] (token streams) -> [`write`] (formatted, headed, written only when changed).
+//! [`emit`] (token streams) -> [`write`](mod@write) (formatted, headed, written only when changed).
 //! [`Config`] drives it, from a build script, the CLI, or a test.
 
 pub mod config;

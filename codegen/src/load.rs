@@ -157,6 +157,105 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> Pointer {
     pointer
 }
 
+/// Parses `value` as a `T`; on failure, the pointer (below `at`) and the message.
+fn try_parse<T: serde::de::DeserializeOwned>(value: &Value, at: &Pointer) -> Option<(Pointer, String)> {
+    match catch_unwind(AssertUnwindSafe(|| serde_path_to_error::deserialize::<_, T>(value.clone()))) {
+        Ok(Ok(_)) => None,
+        Ok(Err(e)) => {
+            let mut pointer = at.clone();
+            for token in path_to_pointer(e.path()).tokens() {
+                pointer = pointer.push(token);
+            }
+            Some((pointer, e.into_inner().to_string()))
+        }
+        Err(_) => Some((at.clone(), "the parser gave up".to_owned())),
+    }
+}
+
+/// Finds the deepest node that fails to parse, for a precise pointer: openapiv3 flattens maps
+/// (paths, components), which hides the path from serde.
+fn locate(doc: &Value) -> Option<(Pointer, String)> {
+    type Check = fn(&Value, &Pointer) -> Option<(Pointer, String)>;
+    let root = Pointer::root();
+    if let Some(Value::Object(paths)) = doc.get("paths") {
+        for (path, item) in paths.iter().filter(|(k, _)| !k.starts_with("x-")) {
+            let at = root.push("paths").push(path);
+            let Some(item_obj) = item.as_object() else {
+                return Some((at, "a path item must be an object".to_owned()));
+            };
+            for (key, value) in item_obj {
+                let at = at.push(key);
+                let found = match key.as_str() {
+                    "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace" => locate_operation(value, &at),
+                    "parameters" => try_parse::<Vec<openapiv3::ReferenceOr<openapiv3::Parameter>>>(value, &at),
+                    _ => None,
+                };
+                if found.is_some() {
+                    return found;
+                }
+            }
+            if let Some(found) = try_parse::<openapiv3::PathItem>(item, &at) {
+                return Some(found);
+            }
+        }
+    }
+    if let Some(Value::Object(components)) = doc.get("components") {
+        let at = root.push("components");
+        let kinds: [(&str, Check); 5] = [
+            ("schemas", |v, at| try_parse::<openapiv3::ReferenceOr<openapiv3::Schema>>(v, at)),
+            ("parameters", |v, at| try_parse::<openapiv3::ReferenceOr<openapiv3::Parameter>>(v, at)),
+            ("requestBodies", |v, at| try_parse::<openapiv3::ReferenceOr<openapiv3::RequestBody>>(v, at)),
+            ("responses", |v, at| try_parse::<openapiv3::ReferenceOr<openapiv3::Response>>(v, at)),
+            ("securitySchemes", |v, at| try_parse::<openapiv3::ReferenceOr<openapiv3::SecurityScheme>>(v, at)),
+        ];
+        for (kind, check) in kinds {
+            if let Some(Value::Object(items)) = components.get(kind) {
+                for (name, item) in items {
+                    if let Some(found) = check(item, &at.push(kind).push(name)) {
+                        return Some(found);
+                    }
+                }
+            }
+        }
+    }
+    for (key, check) in [
+        ("info", (|v, at| try_parse::<openapiv3::Info>(v, at)) as Check),
+        ("servers", |v, at| try_parse::<Vec<openapiv3::Server>>(v, at)),
+        ("tags", |v, at| try_parse::<Vec<openapiv3::Tag>>(v, at)),
+    ] {
+        if let Some(value) = doc.get(key) {
+            if let Some(found) = check(value, &root.push(key)) {
+                return Some(found);
+            }
+        }
+    }
+    None
+}
+
+fn locate_operation(op: &Value, at: &Pointer) -> Option<(Pointer, String)> {
+    let Some(obj) = op.as_object() else { return Some((at.clone(), "an operation must be an object".to_owned())) };
+    if let Some(Value::Array(params)) = obj.get("parameters") {
+        for (i, p) in params.iter().enumerate() {
+            if let Some(found) = try_parse::<openapiv3::ReferenceOr<openapiv3::Parameter>>(p, &at.push("parameters").push(i.to_string())) {
+                return Some(found);
+            }
+        }
+    }
+    if let Some(body) = obj.get("requestBody") {
+        if let Some(found) = try_parse::<openapiv3::ReferenceOr<openapiv3::RequestBody>>(body, &at.push("requestBody")) {
+            return Some(found);
+        }
+    }
+    if let Some(Value::Object(responses)) = obj.get("responses") {
+        for (code, r) in responses.iter().filter(|(k, _)| !k.starts_with("x-")) {
+            if let Some(found) = try_parse::<openapiv3::ReferenceOr<openapiv3::Response>>(r, &at.push("responses").push(code)) {
+                return Some(found);
+            }
+        }
+    }
+    try_parse::<openapiv3::Operation>(op, at)
+}
+
 /// Deserialises the repaired value; errors name the deepest pointer serde could track.
 fn to_openapi(label: &str, value: Value, diags: &mut Diagnostics) -> Option<openapiv3::OpenAPI> {
     if !value.is_object() {
@@ -185,12 +284,13 @@ fn to_openapi(label: &str, value: Value, diags: &mut Diagnostics) -> Option<open
         }
     }
     // openapiv3 holds a few `expect`s; a panic inside it must not take the generator down.
+    let original = value.clone();
     let result = catch_unwind(AssertUnwindSafe(|| serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(value)));
     match result {
         Ok(Ok(api)) => Some(api),
         Ok(Err(e)) => {
-            let pointer = path_to_pointer(e.path());
-            diags.error(label, &pointer, Kind::Shape, format!("not valid OpenAPI 3.0: {}", e.into_inner()));
+            let (pointer, message) = locate(&original).unwrap_or_else(|| (path_to_pointer(e.path()), e.into_inner().to_string()));
+            diags.error(label, &pointer, Kind::Shape, format!("not valid OpenAPI 3.0: {message}"));
             None
         }
         Err(_) => {

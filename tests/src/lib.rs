@@ -1,1 +1,121 @@
 //! Helpers shared by the workspace's integration tests (see `tests/tests/`).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// The workspace root (the directory holding `Cargo.toml`, `spec/`, `generated/`).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
+}
+
+/// `../shared/specs` beside the project, if present.
+///
+/// When absent, prints `SKIPPED` in capitals and returns `None`; under CI (`CI=true`) absence is
+/// a failure instead.
+pub fn shared_specs(test: &str) -> Option<PathBuf> {
+    let dir = workspace_root().join("../shared/specs");
+    if dir.is_dir() {
+        return Some(dir.canonicalize().unwrap_or(dir));
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
+        panic!("{test}: ../shared/specs is absent, and CI=true makes that a failure");
+    }
+    eprintln!("SKIPPED: {test}: ../shared/specs is absent");
+    println!("SKIPPED: {test}: ../shared/specs is absent");
+    None
+}
+
+/// A scratch directory under `target/`, emptied first.
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = workspace_root().join("target").join("test-scratch").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create scratch dir");
+    dir
+}
+
+/// The cargo that runs the tests.
+pub fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+}
+
+/// The target directory shared by every crate the tests generate and check, so that their
+/// dependencies compile once.
+pub fn check_target_dir() -> PathBuf {
+    workspace_root().join("target").join("generated-check")
+}
+
+/// Wraps crate directories in a workspace of their own at `dir` (so that cargo does not take them
+/// for members of this one).
+pub fn write_check_workspace(dir: &Path, members: &[&str]) {
+    let members: Vec<String> = members.iter().map(|m| format!("\"{m}\"")).collect();
+    let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "));
+    std::fs::write(dir.join("Cargo.toml"), manifest).expect("write check workspace manifest");
+}
+
+/// The outcome of a cargo run.
+pub struct Run {
+    /// Whether cargo exited with success.
+    pub ok: bool,
+    /// Its standard error.
+    pub stderr: String,
+    /// How long it took.
+    pub elapsed: Duration,
+}
+
+/// Runs `cargo <args>` in `dir` with warnings denied and the shared target directory.
+pub fn cargo_in(dir: &Path, args: &[&str]) -> Run {
+    let started = Instant::now();
+    let output = cargo()
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", check_target_dir())
+        .env("RUSTFLAGS", "-D warnings")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .output()
+        .expect("run cargo");
+    Run {
+        ok: output.status.success(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        elapsed: started.elapsed(),
+    }
+}
+
+/// Asserts that a cargo run succeeded, showing its errors if not.
+pub fn assert_ok(run: &Run, what: &str) {
+    assert!(run.ok, "{what} failed:\n{}", tail(&run.stderr, 120));
+}
+
+/// The last `lines` lines of `text`.
+pub fn tail(text: &str, lines: usize) -> String {
+    let all: Vec<&str> = text.lines().collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
+}
+
+/// Every file below `dir`, as sorted paths relative to it with `/` separators.
+pub fn files_below(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).expect("read dir").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path.strip_prefix(dir).expect("below dir").to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The configuration the workspace's own `generated/` is built with (see `generated/build.rs`).
+pub fn workspace_config() -> vsphere_codegen::Config {
+    vsphere_codegen::Config::new()
+        .spec_dir(workspace_root().join("spec"))
+        .label_prefix("spec/")
+        .regenerate_command("cargo build")
+        .workspace_build("../spec", "../../codegen")
+        .out_dir(workspace_root().join("generated"))
+}

@@ -15,7 +15,8 @@ pub(crate) fn type_def(ctx: &Ctx, t: &TypeDef, gate: TokenStream) -> TokenStream
     if !t.origins.is_empty() {
         doc.push(String::new());
         let origins: Vec<String> = t.origins.iter().map(|o| docs::code(o)).collect();
-        doc.push(format!("Schema: {}.", origins.join(", ")));
+        let what = if matches!(t.kind, TypeKind::Params(_)) { "Operation" } else { "Schema" };
+        doc.push(format!("{what}: {}.", origins.join(", ")));
     }
     let doc = doc_attrs(&doc);
     let name = ident(&t.name);

@@ -1,7 +1,7 @@
 //! Emit: IR to token streams (Rust files) and text (the manifest), in a fixed order.
 //!
 //! This module does not import `openapiv3`; everything it needs is in the IR. Policy questions
-//! (how to spell a path from this module, which std names are shadowed here) go to [`Ctx`].
+//! (how to spell a path from this module, which std names are shadowed here) go to `Ctx`.
 
 mod files;
 mod items;

@@ -1,7 +1,7 @@
 //! Lower: loaded documents to the IR.
 //!
 //! Two phases, as in typify: first every operation and every component schema is turned into
-//! draft nodes (types whose references point at other nodes), then [`identity`] decides which
+//! draft nodes (types whose references point at other nodes), then `identity` decides which
 //! nodes are one Rust type, names them, breaks recursion with `Box` and gates them by feature.
 
 mod identity;
@@ -92,6 +92,8 @@ pub(crate) struct Lowerer<'a> {
     pub envelopes: HashSet<(usize, String)>,
     pub free_forms: Vec<usize>,
     pub untyped_errors: Vec<usize>,
+    /// `(method, path)` of every operation of every document.
+    pub routes: HashSet<(String, String)>,
 }
 
 /// Lowers the documents into one crate.
@@ -109,6 +111,7 @@ pub fn lower(docs: &[Document], diags: &mut Diagnostics) -> (Crate, Vec<FileCoun
         envelopes: HashSet::new(),
         free_forms: vec![0; docs.len()],
         untyped_errors: vec![0; docs.len()],
+        routes: sites.iter().map(|s| (s.method.to_owned(), s.full_path.clone())).collect(),
     };
     for site in &sites {
         lowerer.placer.add_module(&site.module);
@@ -231,20 +234,45 @@ impl Lowerer<'_> {
             let want = self.placer.place(name);
             self.unions.insert((doc, (*name).clone()), UnionPlan { base: Some((*name).clone()), want, property: disc.property_name.clone(), variants });
         }
-        // vAPI standard-error families.
-        let mut families: BTreeMap<(String, ModPath), Vec<(String, String)>> = BTreeMap::new();
+        // vAPI standard-error families: members are the objects whose `error_type` refers to a
+        // string enum and whose folded names are one common prefix plus a folded enum value
+        // (`vapistderrors` + `notfound`); the prefix most members share wins.
+        let mut by_enum: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for (name, schema) in &schemas {
             let ReferenceOr::Item(schema) = schema else { continue };
             let SchemaKind::Type(Type::Object(o)) = &schema.schema_kind else { continue };
             let Some(enum_name) = o.properties.get("error_type").and_then(referenced_component) else { continue };
-            let Some(values) = string_enum(d, enum_name) else { continue };
-            let (module, type_name) = self.placer.place(name);
-            let folded = names::fold(&type_name);
-            if let Some(tag) = values.iter().find(|v| names::fold(v) == folded) {
-                families.entry((enum_name.to_owned(), module)).or_default().push((tag.clone(), (*name).clone()));
+            if string_enum(d, enum_name).is_some() {
+                by_enum.entry(enum_name.to_owned()).or_default().push((*name).clone());
             }
         }
-        for ((enum_name, module), mut members) in families {
+        let mut families: BTreeMap<(String, String), Vec<(String, String)>> = BTreeMap::new();
+        for (enum_name, members) in by_enum {
+            let values = string_enum(d, &enum_name).unwrap_or_default();
+            let folded: Vec<(String, String)> = values.iter().map(|v| (names::fold(v), v.clone())).collect();
+            let mut prefixes: BTreeMap<String, usize> = BTreeMap::new();
+            for member in &members {
+                let f = names::fold(member);
+                for (fv, _) in &folded {
+                    if let Some(prefix) = f.strip_suffix(fv.as_str()) {
+                        *prefixes.entry(prefix.to_owned()).or_default() += 1;
+                    }
+                }
+            }
+            let mut ranked: Vec<(String, usize)> = prefixes.into_iter().collect();
+            ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.len().cmp(&b.0.len())).then(a.0.cmp(&b.0)));
+            for member in &members {
+                let f = names::fold(member);
+                let hit = ranked.iter().find_map(|(prefix, _)| {
+                    let rest = f.strip_prefix(prefix.as_str())?;
+                    folded.iter().find(|(fv, _)| fv == rest).map(|(_, tag)| (prefix.clone(), tag.clone()))
+                });
+                if let Some((prefix, tag)) = hit {
+                    families.entry((enum_name.clone(), prefix)).or_default().push((tag, member.clone()));
+                }
+            }
+        }
+        for ((enum_name, prefix), mut members) in families {
             let base = members.iter().find(|(tag, _)| tag == "ERROR").map(|(_, b)| b.clone());
             if base.as_ref().is_some_and(|b| self.unions.contains_key(&(doc, b.clone()))) {
                 continue;
@@ -256,7 +284,8 @@ impl Lowerer<'_> {
                     self.members.insert((doc, member.clone()), "error_type".to_owned());
                 }
             }
-            let key = base.clone().unwrap_or_else(|| format!("#family:{enum_name}"));
+            let module = self.placer.place(base.as_deref().unwrap_or(&members[0].1)).0;
+            let key = base.clone().unwrap_or_else(|| format!("#family:{enum_name}:{prefix}"));
             let want = (module, names::camel("ERROR"));
             self.unions.insert((doc, key), UnionPlan { base, want, property: "error_type".to_owned(), variants: members });
         }

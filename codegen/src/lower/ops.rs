@@ -143,13 +143,14 @@ pub(crate) fn assign_names(lowerer: &mut Lowerer, sites: &mut [OpSite]) {
         let taken = by_module.entry(sites[i].module.clone()).or_default();
         let base = std::mem::take(&mut bases[i]);
         let mut ident = base.clone();
-        if taken.contains(&ident) || (sites[i].ext.legacy.is_some() && taken.contains(&format!("{base}_legacy"))) {
+        let twin_fn = sites[i].ext.legacy.as_ref().is_some_and(|twin| !lowerer.routes.contains(&(twin.method.clone(), twin.path.clone())));
+        if taken.contains(&ident) || (twin_fn && taken.contains(&format!("{base}_legacy"))) {
             ident = names::disambiguate(&format!("{base}_{}", sites[i].method), |n| taken.contains(n));
             let label = lowerer.docs[sites[i].doc].label.clone();
             lowerer.diags.warn(&label, &sites[i].at, Kind::NameCollision, format!("another operation in module `{}` is already named `{base}`; this one is `{ident}`", sites[i].module.join("::")));
         }
         taken.insert(ident.clone());
-        if sites[i].ext.legacy.is_some() {
+        if sites[i].ext.legacy.as_ref().is_some_and(|twin| !lowerer.routes.contains(&(twin.method.clone(), twin.path.clone()))) {
             let twin = names::disambiguate(&format!("{ident}_legacy"), |n| taken.contains(n));
             taken.insert(twin);
         }
@@ -361,12 +362,17 @@ impl<'a> Lowerer<'a> {
             })
         });
 
+        let twin_in_spec = site.ext.legacy.as_ref().is_some_and(|twin| self.routes.contains(&(twin.method.clone(), twin.path.clone())));
         if let Some(twin) = &legacy {
             doc_lines.push(String::new());
+            let callable = if twin_in_spec {
+                "the spec describes it as an operation of its own".to_owned()
+            } else {
+                format!("callable as [`{}_legacy`]", site.ident.trim_start_matches("r#"))
+            };
             doc_lines.push(format!(
-                "Legacy twin: {}, taken by clients in `ApiMode::Legacy` (vCenter before 7.0 U2) and callable as [`{}_legacy`]. Its result comes wrapped in {}, which is unwrapped{}.",
+                "Legacy twin: {}, taken by clients in `ApiMode::Legacy` (vCenter before 7.0 U2); {callable}. Its result comes wrapped in {}, which is unwrapped{}.",
                 docs::code(&format!("{} {}", twin.method, twin.path.display())),
-                site.ident.trim_start_matches("r#"),
                 docs::code("{\"value\": ...}"),
                 if twin.body_key.is_some() { "; the request body is sent as `{\"spec\": ...}`, the vAPI convention for `/rest`" } else { "" },
             ));
@@ -426,7 +432,7 @@ impl<'a> Lowerer<'a> {
             source: label.clone(),
         };
         let mut out = vec![OpDraft { doc: site.doc, pointer: site.at.clone(), module: site.module.clone(), namespace: namespace.clone(), replacement: site.ext.replacement.clone(), op: operation.clone() }];
-        if let Some(twin) = legacy {
+        if let Some(twin) = legacy.filter(|_| !twin_in_spec) {
             let twin_ident = format!("{}_legacy", site.ident.trim_start_matches("r#"));
             let mut twin_op = operation;
             twin_op.doc = vec![

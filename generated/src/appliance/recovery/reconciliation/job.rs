@@ -16,7 +16,7 @@ use std::fmt;
 ///
 /// HTTP: `POST /api/appliance/recovery/reconciliation/job`
 ///
-/// Legacy twin: `POST /rest/appliance/recovery/reconciliation/job`, taken by clients in `ApiMode::Legacy` (vCenter before 7.0 U2) and callable as [`create_legacy`]. Its result comes wrapped in `{"value": ...}`, which is unwrapped; the request body is sent as `{"spec": ...}`, the vAPI convention for `/rest`.
+/// Legacy twin: `POST /rest/appliance/recovery/reconciliation/job`, taken by clients in `ApiMode::Legacy` (vCenter before 7.0 U2); callable as [`create_legacy`]. Its result comes wrapped in `{"value": ...}`, which is unwrapped; the request body is sent as `{"spec": ...}`, the vAPI convention for `/rest`.
 ///
 /// # Errors
 ///
@@ -76,7 +76,7 @@ pub fn create_legacy(
 ///
 /// HTTP: `GET /api/appliance/recovery/reconciliation/job`
 ///
-/// Legacy twin: `GET /rest/appliance/recovery/reconciliation/job`, taken by clients in `ApiMode::Legacy` (vCenter before 7.0 U2) and callable as [`get_legacy`]. Its result comes wrapped in `{"value": ...}`, which is unwrapped.
+/// Legacy twin: `GET /rest/appliance/recovery/reconciliation/job`, taken by clients in `ApiMode::Legacy` (vCenter before 7.0 U2); callable as [`get_legacy`]. Its result comes wrapped in `{"value": ...}`, which is unwrapped.
 ///
 /// # Errors
 ///
