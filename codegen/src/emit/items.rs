@@ -244,7 +244,7 @@ fn union(ctx: &Ctx, name: &proc_macro2::Ident, u: &Union, doc: TokenStream, gate
         let tag = &v.tag;
         quote! { #some(#tag) => Self::#id(#wire::variant::<_, D::Error>(value)?), }
     });
-    let other_doc = format!(" A `{property}` value this version of the crate does not know, or none: the whole object, kept as sent.");
+    let other_doc = format!(" A value of `{property}` this version of the crate does not know, or none: the whole object, kept as sent.");
     quote! {
         #doc
         #gate

@@ -195,7 +195,8 @@ impl<'a> Ctx<'a> {
             by_root.entry(parent.to_owned()).or_default().push(short);
         }
         let uses = by_root.iter().map(|(parent, shorts)| {
-            let parent = path_tokens(parent);
+            // `::std`, never `std`: a generated module may be called `std` (vapi.std).
+            let parent = if parent.starts_with("crate") { path_tokens(parent) } else { path_tokens(&format!("::{parent}")) };
             let names: Vec<Ident> = shorts.iter().map(|s| ident(s)).collect();
             if names.len() == 1 {
                 let n = &names[0];
@@ -254,7 +255,10 @@ impl<'a> Ctx<'a> {
     /// `#[cfg(feature = "...")]` when an item's gate differs from its module's.
     pub fn cfg(&self, gate: &Gate, module_gate: &Gate) -> TokenStream {
         match gate {
-            Gate::Feature(f) if gate != module_gate => quote! { #[cfg(feature = #f)] },
+            Gate::Feature(f) if gate != module_gate => {
+                let f = f.trim_start_matches("r#");
+                quote! { #[cfg(feature = #f)] }
+            }
             _ => TokenStream::new(),
         }
     }

@@ -23,6 +23,9 @@ use crate::names;
 /// The top-level module that holds the runtime; a namespace of that name gets another.
 pub const RUNTIME: &str = "runtime";
 
+/// Top-level names that would shadow the runtime or a crate the generated code uses.
+const RESERVED_TOP: &[&str] = &[RUNTIME, "std", "core", "alloc", "serde", "serde_json", "http", "chrono", "reqwest", "rustls", "thiserror", "percent_encoding", "form_urlencoded"];
+
 /// Decides modules and names for schemas.
 #[derive(Debug, Default)]
 pub struct Placer {
@@ -35,7 +38,7 @@ pub struct Placer {
 /// One snake_case module segment, avoiding the runtime's name at the top level.
 pub fn segment(raw: &str, top: bool) -> String {
     let s = names::snake(raw);
-    if top && s == RUNTIME { format!("{s}_") } else { s }
+    if top && RESERVED_TOP.contains(&s.as_str()) { format!("{s}_") } else { s }
 }
 
 /// The module of an operation path (see the module docs). Empty for `/api` itself.

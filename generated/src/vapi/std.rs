@@ -2,9 +2,9 @@
 
 //! The `vapi.std` namespace of the vSphere Automation API: 4 types.
 
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use ::chrono::{DateTime, Utc};
+use ::serde::{Deserialize, Serialize};
+use ::std::collections::BTreeMap;
 
 pub mod errors;
 pub mod localization_param;

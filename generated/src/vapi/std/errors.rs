@@ -3,8 +3,8 @@
 //! The `vapi.std.errors` namespace of the vSphere Automation API: 8 types.
 
 use crate::runtime::wire;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use serde_json::Value;
+use ::serde::{Deserialize, Deserializer, Serialize, Serializer};
+use ::serde_json::Value;
 
 /// The standard error of the vSphere API: what every standard error has, and the error an
 /// operation reports when no more specific one fits. `error_type` tells which one it is.
@@ -26,7 +26,7 @@ pub enum Error {
     Unauthenticated(Unauthenticated),
     /// `error_type = UNAUTHORIZED`: `Unauthorized`.
     Unauthorized(Unauthorized),
-    /// A `error_type` value this version of the crate does not know, or none: the whole object, kept as sent.
+    /// A value of `error_type` this version of the crate does not know, or none: the whole object, kept as sent.
     Unrecognized(Value),
 }
 

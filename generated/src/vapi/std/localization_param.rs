@@ -2,8 +2,8 @@
 
 //! The `vapi.std.localization_param` namespace of the vSphere Automation API: 1 type.
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use std::fmt;
+use ::serde::{Deserialize, Deserializer, Serialize, Serializer};
+use ::std::fmt;
 
 /// How a date and time is shown: the full, long, medium and short styles of Unicode CLDR, each
 /// as a date, a time, or both.

@@ -2,11 +2,11 @@
 
 //! The `appliance.recovery.reconciliation.job` namespace of the vSphere Automation API: 2 operations, 2 legacy twins, 3 types.
 
-use chrono::{DateTime, Utc};
+use ::chrono::{DateTime, Utc};
 use crate::runtime::{Operation, Route};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use serde_json::Value;
-use std::fmt;
+use ::serde::{Deserialize, Deserializer, Serialize, Serializer};
+use ::serde_json::Value;
+use ::std::fmt;
 
 /// Initiate reconciliation.
 ///

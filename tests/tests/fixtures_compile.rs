@@ -1,0 +1,32 @@
+//! Every fixture's generated crate compiles, and passes clippy, with warnings denied.
+
+use vsphere_codegen::Config;
+use vsphere_tests::{assert_ok, cargo_in, scratch, workspace_root, write_check_workspace};
+
+#[test]
+fn every_fixture_crate_passes_clippy_with_warnings_denied() {
+    let root = scratch("fixtures-compile");
+    let mut members = Vec::new();
+    let mut entries: Vec<_> = std::fs::read_dir(workspace_root().join("tests/fixtures")).expect("fixtures").flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for path in entries {
+        let name = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+        if name == "malformed" {
+            continue;
+        }
+        Config::new()
+            .spec(&path)
+            .with_crate_name(format!("fixture-{}", name.replace('_', "-")))
+            .out_dir(root.join(&name))
+            .write()
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        members.push(name);
+    }
+    let members: Vec<&str> = members.iter().map(String::as_str).collect();
+    write_check_workspace(&root, &members);
+    let run = cargo_in(&root, &["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"]);
+    assert_ok(&run, "cargo clippy on the fixture crates");
+    // Without default features (no client, no namespaces) they compile too.
+    let run = cargo_in(&root, &["check", "--workspace", "--no-default-features", "--quiet"]);
+    assert_ok(&run, "cargo check --no-default-features on the fixture crates");
+}
