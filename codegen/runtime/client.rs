@@ -29,6 +29,18 @@ impl std::fmt::Debug for Client {
     }
 }
 
+/// Why a [`Client`] could not be configured.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ClientError {
+    /// The PEM text holds no certificate.
+    #[error("no PEM certificate found (expected a `-----BEGIN CERTIFICATE-----` block)")]
+    NoCertificate,
+    /// The HTTP client rejected the configuration (for example a malformed certificate).
+    #[error(transparent)]
+    Http(#[from] reqwest::Error),
+}
+
 /// Configures a [`Client`].
 #[derive(Debug)]
 pub struct ClientBuilder {
@@ -148,10 +160,14 @@ impl ClientBuilder {
         self
     }
 
-    /// Trusts this PEM-encoded root certificate (for example the vCenter's VMCA root) in addition
-    /// to the platform's trust store.
-    pub fn add_root_certificate_pem(mut self, pem: &[u8]) -> Result<Self, reqwest::Error> {
-        self.root_certificates.push(reqwest::Certificate::from_pem(pem)?);
+    /// Trusts the PEM-encoded root certificates in `pem` (for example the vCenter's VMCA root, or
+    /// a bundle) in addition to the platform's trust store. Fails when `pem` holds none.
+    pub fn add_root_certificate_pem(mut self, pem: &[u8]) -> Result<Self, ClientError> {
+        let certificates = reqwest::Certificate::from_pem_bundle(pem)?;
+        if certificates.is_empty() {
+            return Err(ClientError::NoCertificate);
+        }
+        self.root_certificates.extend(certificates);
         Ok(self)
     }
 
@@ -176,11 +192,25 @@ impl ClientBuilder {
     }
 
     /// Builds the client.
-    pub fn build(self) -> Result<Client, reqwest::Error> {
+    ///
+    /// Redirects are followed (up to 10) only within the vCenter's origin: the session header is
+    /// never sent to another host, port or scheme. A redirect elsewhere is returned as the 3xx
+    /// response, an [`Error::Api`].
+    pub fn build(self) -> Result<Client, ClientError> {
         // rustls needs a process-wide crypto provider; install ring's unless the program already
         // installed one (then this returns an error that changes nothing).
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let mut builder = reqwest::Client::builder().user_agent(self.user_agent);
+        let redirects = reqwest::redirect::Policy::custom(|attempt| {
+            let same_origin = attempt.previous().last().is_some_and(|from| from.origin() == attempt.url().origin());
+            if attempt.previous().len() > 10 {
+                attempt.error("too many redirects")
+            } else if same_origin {
+                attempt.follow()
+            } else {
+                attempt.stop()
+            }
+        });
+        let mut builder = reqwest::Client::builder().user_agent(self.user_agent).redirect(redirects);
         for certificate in self.root_certificates {
             builder = builder.add_root_certificate(certificate);
         }

@@ -128,9 +128,13 @@ pub fn tag(value: &Value, property: &str) -> Option<String> {
     }
 }
 
-/// Decodes one variant of a tagged union from its JSON object.
-pub fn variant<T: DeserializeOwned, D: serde::de::Error>(value: Value) -> Result<T, D> {
-    serde_json::from_value(value).map_err(D::custom)
+/// Decodes one variant of a tagged union from its JSON object, or, when the object does not
+/// fit the variant's type, keeps it whole in the catch-all variant.
+pub fn variant_or<T: DeserializeOwned, U>(value: Value, wrap: impl FnOnce(T) -> U, other: impl FnOnce(Value) -> U) -> U {
+    match T::deserialize(&value) {
+        Ok(payload) => wrap(payload),
+        Err(_) => other(value),
+    }
 }
 
 /// Encodes one variant of a tagged union, adding its tag.

@@ -10,6 +10,7 @@
 //! ```
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use crate::diag::{Diagnostic, Diagnostics, Error, Kind, Severity};
 use crate::pointer::Pointer;
@@ -47,6 +48,19 @@ pub struct Generated {
     pub report: Report,
     /// Warnings, sorted.
     pub warnings: Vec<Diagnostic>,
+    /// How long each phase took (not part of the output; for benchmarks).
+    pub timings: Timings,
+}
+
+/// Wall-clock time of each phase of one run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Timings {
+    /// Parsing, repairing and reading vendor extensions.
+    pub load: Duration,
+    /// Validation and lowering to the IR.
+    pub lower: Duration,
+    /// Token streams, formatting and headers.
+    pub emit: Duration,
 }
 
 impl Default for Config {
@@ -169,6 +183,7 @@ impl Config {
             diags.error("(no input)", &Pointer::root(), Kind::Syntax, "no spec files were given");
             return Err(Error::Spec(diags.into_sorted()));
         }
+        let started = Instant::now();
         let mut labels = std::collections::BTreeSet::new();
         let mut docs = Vec::new();
         for (label, bytes) in inputs {
@@ -183,6 +198,8 @@ impl Config {
         if diags.has_errors() {
             return Err(Error::Spec(diags.into_sorted()));
         }
+        let load = started.elapsed();
+        let started = Instant::now();
         crate::validate::validate(&docs, &mut diags);
         if diags.has_errors() {
             return Err(Error::Spec(diags.into_sorted()));
@@ -191,12 +208,15 @@ impl Config {
         if diags.has_errors() {
             return Err(Error::Spec(diags.into_sorted()));
         }
+        let lower = started.elapsed();
+        let started = Instant::now();
         let emitted = crate::emit::emit(&krate, self);
         let files = write::render(emitted, &krate, self)?;
+        let emit = started.elapsed();
         let diagnostics = diags.into_sorted();
         let warnings: Vec<Diagnostic> = diagnostics.into_iter().filter(|d| d.severity == Severity::Warning).collect();
         let report = Report::new(&docs, &krate, &counts, &warnings, &files);
-        Ok(Generated { files, report, warnings })
+        Ok(Generated { files, report, warnings, timings: Timings { load, lower, emit } })
     }
 
     fn out(&self) -> Result<&Path, Error> {

@@ -20,6 +20,6 @@ pub mod validate;
 pub mod vendor;
 pub mod write;
 
-pub use config::{Config, Generated};
+pub use config::{Config, Generated, Timings};
 pub use diag::{Diagnostic, Error, Kind, Severity};
 pub use report::Report;

@@ -52,6 +52,6 @@ pub mod runtime;
 pub mod appliance;
 pub mod vapi;
 #[cfg(feature = "client")]
-pub use runtime::{Client, ClientBuilder};
+pub use runtime::{Client, ClientBuilder, ClientError};
 
 pub use runtime::{ApiError, ApiMode, Error, Operation, Secret, SessionId};

@@ -18,7 +18,7 @@ mod client;
 pub mod wire;
 
 #[cfg(feature = "client")]
-pub use client::{Client, ClientBuilder};
+pub use client::{Client, ClientBuilder, ClientError};
 pub use error::{ApiError, Error};
 pub use operation::{ApiMode, Operation, Route};
 pub use secret::{Secret, SessionId};

@@ -190,7 +190,7 @@ pub(crate) fn lib_rs(krate: &Crate, config: &Config, module: TokenStream) -> Tok
         pub mod runtime;
         #module
         #[cfg(feature = "client")]
-        pub use runtime::{Client, ClientBuilder};
+        pub use runtime::{Client, ClientBuilder, ClientError};
         pub use runtime::{ApiError, ApiMode, Error, Operation, Secret, SessionId};
     }
 }

@@ -242,9 +242,11 @@ fn union(ctx: &Ctx, name: &proc_macro2::Ident, u: &Union, doc: TokenStream, gate
     let decode = u.variants.iter().map(|v| {
         let id = ident(&v.ident);
         let tag = &v.tag;
-        quote! { #some(#tag) => Self::#id(#wire::variant::<_, D::Error>(value)?), }
+        quote! { #some(#tag) => #wire::variant_or(value, Self::#id, Self::#other), }
     });
-    let other_doc = format!(" A value of `{property}` this version of the crate does not know, or none: the whole object, kept as sent.");
+    let other_doc = format!(
+        " A value of `{property}` this version of the crate does not know, none, or a known one whose fields do not fit: the whole object, kept as sent."
+    );
     quote! {
         #doc
         #gate

@@ -26,7 +26,7 @@ pub enum Error {
     Unauthenticated(Unauthenticated),
     /// `error_type = UNAUTHORIZED`: `Unauthorized`.
     Unauthorized(Unauthorized),
-    /// A value of `error_type` this version of the crate does not know, or none: the whole object, kept as sent.
+    /// A value of `error_type` this version of the crate does not know, none, or a known one whose fields do not fit: the whole object, kept as sent.
     Unrecognized(Value),
 }
 
@@ -85,22 +85,28 @@ impl<'de> Deserialize<'de> for Error {
         let value = Value::deserialize(deserializer)?;
         Ok(
             match wire::tag(&value, "error_type").as_deref() {
-                Some("ERROR") => Self::Error(wire::variant::<_, D::Error>(value)?),
+                Some("ERROR") => wire::variant_or(value, Self::Error, Self::Unrecognized),
                 Some("FEATURE_IN_USE") => {
-                    Self::FeatureInUse(wire::variant::<_, D::Error>(value)?)
+                    wire::variant_or(value, Self::FeatureInUse, Self::Unrecognized)
                 }
                 Some("INVALID_ARGUMENT") => {
-                    Self::InvalidArgument(wire::variant::<_, D::Error>(value)?)
+                    wire::variant_or(value, Self::InvalidArgument, Self::Unrecognized)
                 }
                 Some("NOT_ALLOWED_IN_CURRENT_STATE") => {
-                    Self::NotAllowedInCurrentState(wire::variant::<_, D::Error>(value)?)
+                    wire::variant_or(
+                        value,
+                        Self::NotAllowedInCurrentState,
+                        Self::Unrecognized,
+                    )
                 }
-                Some("NOT_FOUND") => Self::NotFound(wire::variant::<_, D::Error>(value)?),
+                Some("NOT_FOUND") => {
+                    wire::variant_or(value, Self::NotFound, Self::Unrecognized)
+                }
                 Some("UNAUTHENTICATED") => {
-                    Self::Unauthenticated(wire::variant::<_, D::Error>(value)?)
+                    wire::variant_or(value, Self::Unauthenticated, Self::Unrecognized)
                 }
                 Some("UNAUTHORIZED") => {
-                    Self::Unauthorized(wire::variant::<_, D::Error>(value)?)
+                    wire::variant_or(value, Self::Unauthorized, Self::Unrecognized)
                 }
                 _ => Self::Unrecognized(value),
             },
