@@ -134,7 +134,7 @@ pub enum TypeKind {
     /// A tagged union dispatched on a discriminator property, open as well.
     Union(Union),
     /// `oneOf`/`anyOf` without discriminator: tried in order.
-    Untagged(Vec<(String, Ty)>),
+    Untagged(Vec<UntaggedVariant>),
     /// The optional parameters of one operation (no serde).
     Params(Vec<Field>),
 }
@@ -207,6 +207,17 @@ pub struct Union {
     pub other: String,
 }
 
+/// One variant of an untagged union.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UntaggedVariant {
+    /// Rust identifier.
+    pub ident: String,
+    /// The payload type.
+    pub ty: Ty,
+    /// Boxed to break a recursive type.
+    pub boxed: bool,
+}
+
 /// One variant of a tagged union.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UnionVariant {
@@ -216,6 +227,8 @@ pub struct UnionVariant {
     pub tag: String,
     /// The payload struct.
     pub ty: TypeId,
+    /// Boxed to break a recursive type.
+    pub boxed: bool,
 }
 
 /// A path with parameters: literal text and parameter identifiers in order.

@@ -53,15 +53,32 @@ fn hex(bytes: &[u8]) -> String {
 
 /// JSON when the first non-blank byte is `{`, YAML otherwise.
 fn parse_value(label: &str, bytes: &[u8], diags: &mut Diagnostics) -> Option<Value> {
-    let Ok(text) = std::str::from_utf8(bytes) else {
-        diags.error(label, &Pointer::root(), Kind::Syntax, "the file is not UTF-8 text");
-        return None;
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let good = &bytes[..e.valid_up_to()];
+            let line = good.iter().filter(|b| **b == b'\n').count() + 1;
+            let column = good.len() - good.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1) + 1;
+            diags.error(
+                label,
+                &Pointer::root(),
+                Kind::Syntax,
+                format!("the file is not UTF-8 text: invalid byte at offset {} (line {line} column {column})", e.valid_up_to()),
+            );
+            return None;
+        }
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim_start().starts_with('{') {
         let mut de = serde_json::Deserializer::from_str(text);
         match serde_path_to_error::deserialize::<_, Value>(&mut de) {
-            Ok(v) => Some(v),
+            Ok(v) => match de.end() {
+                Ok(()) => Some(v),
+                Err(e) => {
+                    diags.error(label, &Pointer::root(), Kind::Syntax, format!("text after the JSON document at line {} column {}", e.line(), e.column()));
+                    None
+                }
+            },
             Err(e) => {
                 let pointer = path_to_pointer(e.path());
                 let inner = e.into_inner();
@@ -257,12 +274,24 @@ fn locate_operation(op: &Value, at: &Pointer) -> Option<(Pointer, String)> {
 }
 
 /// Deserialises the repaired value; errors name the deepest pointer serde could track.
-fn to_openapi(label: &str, value: Value, diags: &mut Diagnostics) -> Option<openapiv3::OpenAPI> {
+fn to_openapi(label: &str, mut value: Value, diags: &mut Diagnostics) -> Option<openapiv3::OpenAPI> {
     if !value.is_object() {
         diags.error(label, &Pointer::root(), Kind::Shape, "expected an OpenAPI document (a JSON object)");
         return None;
     }
-    match value.get("openapi").and_then(Value::as_str) {
+    let version = match value.get("openapi") {
+        Some(Value::String(v)) => Some(v.clone()),
+        // `openapi: 3.0` in YAML is a number; take it as the version it spells.
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    if let (Some(v), Some(Value::Number(_))) = (&version, value.get("openapi")) {
+        diags.warn(label, &Pointer::root().push("openapi"), Kind::Shape, format!("the version is a number; read it as \"{v}\" (quote it in YAML)"));
+        if let Value::Object(map) = &mut value {
+            map.insert("openapi".to_owned(), Value::String(v.clone()));
+        }
+    }
+    match version.as_deref() {
         Some(v) if v.starts_with("3.0") => {}
         Some(v) => {
             diags.error(

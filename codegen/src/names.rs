@@ -130,7 +130,8 @@ pub fn disambiguate(base: &str, mut taken: impl FnMut(&str) -> bool) -> String {
     if !taken(base) {
         return base.to_owned();
     }
-    let stem = base.strip_prefix("r#").unwrap_or(base);
+    // `self_` becomes `self_2`, not `self__2` (which rustc's lints reject).
+    let stem = base.strip_prefix("r#").unwrap_or(base).trim_end_matches('_');
     let camel = stem.starts_with(|c: char| c.is_ascii_uppercase());
     for n in 2.. {
         let candidate = if camel { format!("{stem}{n}") } else { format!("{stem}_{n}") };
@@ -230,5 +231,7 @@ mod tests {
         assert_eq!(disambiguate("Info", |n| taken.contains(&n)), "Info3");
         assert_eq!(disambiguate("get", |n| taken.contains(&n)), "get_2");
         assert_eq!(disambiguate("list", |n| taken.contains(&n)), "list");
+        assert_eq!(disambiguate("self_", |n| n == "self_"), "self_2");
+        assert_eq!(disambiguate("Self_", |n| n == "Self_"), "Self2");
     }
 }

@@ -44,6 +44,9 @@ pub fn repair(label: &str, doc: &mut Value, diags: &mut Diagnostics) {
     }
     if let Some(Value::Object(paths)) = obj.get_mut("paths") {
         let at = root.push("paths");
+        for path in paths.keys().filter(|k| !k.starts_with('/') && !k.starts_with("x-")) {
+            r.diags.error(r.label, &at.push(path), Kind::Shape, "a path must start with `/`");
+        }
         for (path, item) in paths.iter_mut() {
             let at = at.push(path);
             let Some(item) = item.as_object_mut() else { continue };
@@ -154,6 +157,13 @@ impl Repair<'_> {
             }
             return;
         };
+        if obj.get("$ref").is_some_and(|r| !r.is_string()) {
+            let found = obj.remove("$ref").unwrap_or_default();
+            self.warn(&at.push("$ref"), Kind::Shape, format!("`$ref` must be a string, found {found}; ignored"));
+            if obj.is_empty() {
+                return;
+            }
+        }
         if obj.contains_key("$ref") && obj.len() > 1 {
             self.ref_siblings(obj, at);
             return;
@@ -162,7 +172,9 @@ impl Repair<'_> {
             if !required.is_array() {
                 let found = required.clone();
                 obj.remove("required");
-                if !found.is_boolean() {
+                if found.is_boolean() {
+                    self.warn(&at.push("required"), Kind::BooleanRequired, format!("`\"required\": {found}` on a schema (Swagger 2 style) instead of a list of property names; dropped"));
+                } else {
                     self.warn(&at.push("required"), Kind::Shape, format!("`required` must be a list of property names, found {found}; ignored"));
                 }
             }

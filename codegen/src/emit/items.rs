@@ -26,10 +26,14 @@ pub(crate) fn type_def(ctx: &Ctx, t: &TypeDef, gate: TokenStream) -> TokenStream
         TypeKind::Union(u) => union(ctx, &name, u, doc, gate),
         TypeKind::Untagged(variants) => {
             let (ser, de) = (ctx.import("Serialize"), ctx.import("Deserialize"));
-            let vs = variants.iter().map(|(v, ty)| {
-                let v = ident(v);
-                let ty = ctx.ty(ty);
-                quote! { #v(#ty), }
+            let vs = variants.iter().map(|v| {
+                let id = ident(&v.ident);
+                let mut ty = ctx.ty(&v.ty);
+                if v.boxed {
+                    let b = ctx.prelude("Box");
+                    ty = quote! { #b<#ty> };
+                }
+                quote! { #id(#ty), }
             });
             quote! {
                 #doc
@@ -226,7 +230,11 @@ fn union(ctx: &Ctx, name: &proc_macro2::Ident, u: &Union, doc: TokenStream, gate
     let variants = u.variants.iter().map(|v| {
         let d = doc_attrs(&[format!("{}: {}.", docs::code(&format!("{} = {}", u.property, v.tag)), docs::code(&ctx.krate.types[v.ty.0].name))]);
         let id = ident(&v.ident);
-        let ty = ctx.type_path(v.ty);
+        let mut ty = ctx.type_path(v.ty);
+        if v.boxed {
+            let b = ctx.prelude("Box");
+            ty = quote! { #b<#ty> };
+        }
         quote! { #d #id(#ty), }
     });
     let tags = u.variants.iter().map(|v| {

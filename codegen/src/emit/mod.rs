@@ -66,12 +66,20 @@ fn module_tokens(ctx: &Ctx, module: &Module) -> TokenStream {
         quote! { #gate pub mod #name; }
     });
     let children: Vec<TokenStream> = children.collect();
-    let ops: Vec<TokenStream> = module.operations.iter().map(|op| ops::operation(ctx, module, op)).collect();
+    let ops: Vec<TokenStream> = module
+        .operations
+        .iter()
+        .map(|op| {
+            ctx.enter(&op.gate, &module.gate);
+            ops::operation(ctx, module, op)
+        })
+        .collect();
     let types: Vec<TokenStream> = module
         .types
         .iter()
         .map(|id| {
             let t = &ctx.krate.types[id.0];
+            ctx.enter(&t.gate, &module.gate);
             let gate = ctx.cfg(&t.gate, &module.gate);
             items::type_def(ctx, t, gate)
         })
@@ -113,14 +121,20 @@ fn plural(n: usize, word: &str) -> String {
     if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
 }
 
+/// An importable item's full path, and the features of the items that use it.
+type Import = (&'static str, BTreeSet<Option<String>>);
+
 /// Answers the emitters' questions about one module.
 pub(crate) struct Ctx<'a> {
     pub krate: &'a Crate,
     pub module: &'a ModPath,
     /// Type names defined in this module; std names they shadow must be spelled in full.
     local: BTreeSet<&'a str>,
-    /// Names to import at the top of the file: short name to full path.
-    used: RefCell<BTreeMap<&'static str, &'static str>>,
+    /// Names to import at the top of the file: short name to full path, and the features of the
+    /// items that use it (`None`: an item compiled whenever the module is).
+    used: RefCell<BTreeMap<&'static str, Import>>,
+    /// The feature of the item being emitted, when it has one of its own.
+    current: RefCell<Option<String>>,
 }
 
 /// Items the generated code may import by their short name, if no local type shadows it.
@@ -156,7 +170,15 @@ const PRELUDE: &[(&str, &str)] = &[
 impl<'a> Ctx<'a> {
     pub fn new(krate: &'a Crate, module: &'a ModPath) -> Self {
         let local = krate.modules.get(module).map(|m| m.types.iter().map(|t| krate.types[t.0].name.as_str()).collect()).unwrap_or_default();
-        Self { krate, module, local, used: RefCell::new(BTreeMap::new()) }
+        Self { krate, module, local, used: RefCell::new(BTreeMap::new()), current: RefCell::new(None) }
+    }
+
+    /// Starts emitting an item with this gate, in a module with that one.
+    pub fn enter(&self, gate: &Gate, module_gate: &Gate) {
+        *self.current.borrow_mut() = match gate {
+            Gate::Feature(f) if gate != module_gate => Some(f.trim_start_matches("r#").to_owned()),
+            _ => None,
+        };
     }
 
     /// A prelude name, spelled in full if a local type shadows it.
@@ -183,26 +205,35 @@ impl<'a> Ctx<'a> {
         if self.local.contains(short) {
             return if full.starts_with("crate::") { path_tokens(full) } else { path_tokens(&format!("::{full}")) };
         }
-        self.used.borrow_mut().insert(short, full);
+        let current = self.current.borrow().clone();
+        self.used.borrow_mut().entry(short).or_insert_with(|| (full, BTreeSet::new())).1.insert(current);
         ident(short).into_token_stream()
     }
 
+    /// The `use` declarations, each gated like the items that need it (an import only gated
+    /// items use would be unused without their feature).
     fn imports(&self) -> TokenStream {
         let used = self.used.borrow();
-        let mut by_root: BTreeMap<String, Vec<&str>> = BTreeMap::new();
-        for (short, full) in used.iter() {
+        let mut groups: BTreeMap<(Vec<String>, String), Vec<&str>> = BTreeMap::new();
+        for (short, (full, gates)) in used.iter() {
             let parent = full.rsplit_once("::").map(|(p, _)| p).unwrap_or("");
-            by_root.entry(parent.to_owned()).or_default().push(short);
+            let features: Vec<String> = if gates.contains(&None) { Vec::new() } else { gates.iter().flatten().cloned().collect() };
+            groups.entry((features, parent.to_owned())).or_default().push(short);
         }
-        let uses = by_root.iter().map(|(parent, shorts)| {
+        let uses = groups.iter().map(|((features, parent), shorts)| {
+            let cfg = match features.as_slice() {
+                [] => TokenStream::new(),
+                [one] => quote! { #[cfg(feature = #one)] },
+                many => quote! { #[cfg(any(#(feature = #many),*))] },
+            };
             // `::std`, never `std`: a generated module may be called `std` (vapi.std).
             let parent = if parent.starts_with("crate") { path_tokens(parent) } else { path_tokens(&format!("::{parent}")) };
             let names: Vec<Ident> = shorts.iter().map(|s| ident(s)).collect();
             if names.len() == 1 {
                 let n = &names[0];
-                quote! { use #parent::#n; }
+                quote! { #cfg use #parent::#n; }
             } else {
-                quote! { use #parent::{#(#names),*}; }
+                quote! { #cfg use #parent::{#(#names),*}; }
             }
         });
         quote! { #(#uses)* }

@@ -21,7 +21,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 use super::{FileCounts, Node, OpDraft};
 use crate::diag::{Diagnostics, Kind};
-use crate::ir::{Crate, Field, Gate, ModPath, Module, Operation, Source, Ty, TypeDef, TypeId, TypeKind};
+use crate::ir::{Crate, Field, Gate, ModPath, Module, Operation, Source, Ty, TypeDef, TypeId, TypeKind, UntaggedVariant};
 use crate::load::Document;
 use crate::names;
 
@@ -385,8 +385,8 @@ fn kind_named(kind: &TypeKind, out: &mut Vec<TypeId>) {
         TypeKind::Enum(_) => {}
         TypeKind::Union(u) => out.extend(u.variants.iter().map(|v| v.ty)),
         TypeKind::Untagged(vs) => {
-            for (_, t) in vs {
-                t.named(out);
+            for v in vs {
+                v.ty.named(out);
             }
         }
         TypeKind::Params(fields) => {
@@ -453,8 +453,8 @@ fn shape(kind: &TypeKind) -> String {
         }
         TypeKind::Untagged(vs) => {
             s.push_str("untagged{");
-            for (ident, ty) in vs {
-                let _ = write!(s, "{ident}:{};", ty_shape(ty));
+            for v in vs {
+                let _ = write!(s, "{}:{};", v.ident, ty_shape(&v.ty));
             }
             s.push('}');
         }
@@ -505,7 +505,7 @@ fn remap_kind(kind: &TypeKind, class: &[usize]) -> TypeKind {
             }
             TypeKind::Union(u)
         }
-        TypeKind::Untagged(vs) => TypeKind::Untagged(vs.iter().map(|(i, t)| (i.clone(), remap_ty(t, class))).collect()),
+        TypeKind::Untagged(vs) => TypeKind::Untagged(vs.iter().map(|v| UntaggedVariant { ty: remap_ty(&v.ty, class), ..v.clone() }).collect()),
         TypeKind::Params(fields) => TypeKind::Params(fields.iter().map(|f| remap_field(f, class)).collect()),
     }
 }
@@ -537,7 +537,7 @@ fn box_recursion(types: &mut [TypeDef]) {
         .map(|t| match &t.kind {
             TypeKind::Struct(s) => s.fields.iter().filter_map(|f| match &f.ty { Ty::Named(id) => Some(id.0), _ => None }).collect(),
             TypeKind::Union(u) => u.variants.iter().map(|v| v.ty.0).collect(),
-            TypeKind::Untagged(vs) => vs.iter().filter_map(|(_, t)| match t { Ty::Named(id) => Some(id.0), _ => None }).collect(),
+            TypeKind::Untagged(vs) => vs.iter().filter_map(|v| match &v.ty { Ty::Named(id) => Some(id.0), _ => None }).collect(),
             _ => Vec::new(),
         })
         .collect();
@@ -548,14 +548,23 @@ fn box_recursion(types: &mut [TypeDef]) {
     }
     for i in 0..n {
         let cyclic = |j: usize| comp[j] == comp[i] && (size[comp[i]] > 1 || by_value[i].contains(&i));
-        let flags: Vec<bool> = match &types[i].kind {
-            TypeKind::Struct(s) => s.fields.iter().map(|f| matches!(&f.ty, Ty::Named(id) if cyclic(id.0))).collect(),
-            _ => Vec::new(),
-        };
-        if let TypeKind::Struct(s) = &mut types[i].kind {
-            for (f, flag) in s.fields.iter_mut().zip(flags) {
-                f.boxed = flag;
+        match &mut types[i].kind {
+            TypeKind::Struct(s) => {
+                for f in &mut s.fields {
+                    f.boxed = matches!(&f.ty, Ty::Named(id) if cyclic(id.0));
+                }
             }
+            TypeKind::Union(u) => {
+                for v in &mut u.variants {
+                    v.boxed = cyclic(v.ty.0);
+                }
+            }
+            TypeKind::Untagged(vs) => {
+                for v in vs {
+                    v.boxed = matches!(&v.ty, Ty::Named(id) if cyclic(id.0));
+                }
+            }
+            _ => {}
         }
     }
 }

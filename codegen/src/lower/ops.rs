@@ -194,7 +194,14 @@ impl<'a> Lowerer<'a> {
         let mut params: Vec<Param> = Vec::new();
         let mut optional: Vec<Param> = Vec::new();
         let mut taken: BTreeSet<String> = BTreeSet::new();
-        let template_names: Vec<String> = template.iter().filter_map(|p| match p { RawPart::Param(n) => Some(n.clone()), _ => None }).collect();
+        let mut template_names: Vec<String> = Vec::new();
+        for part in &template {
+            if let RawPart::Param(name) = part {
+                if !template_names.contains(name) {
+                    template_names.push(name.clone());
+                }
+            }
+        }
         let mut path_idents: BTreeMap<String, String> = BTreeMap::new();
         // Path parameters in template order first.
         for name in &template_names {

@@ -23,8 +23,15 @@ use crate::names;
 /// The top-level module that holds the runtime; a namespace of that name gets another.
 pub const RUNTIME: &str = "runtime";
 
-/// Top-level names that would shadow the runtime or a crate the generated code uses.
-const RESERVED_TOP: &[&str] = &[RUNTIME, "std", "core", "alloc", "serde", "serde_json", "http", "chrono", "reqwest", "rustls", "thiserror", "percent_encoding", "form_urlencoded"];
+/// Top-level names that would shadow the runtime or a crate the generated code uses, or whose
+/// namespace feature would clash with a feature of the generated crate.
+const RESERVED_TOP: &[&str] = &[
+    RUNTIME, "std", "core", "alloc", "serde", "serde_json", "http", "chrono", "reqwest", "rustls", "thiserror",
+    "percent_encoding", "form_urlencoded", "client", "full", "default", "regenerate",
+];
+
+/// The module of operations whose path has no namespace (`/` or `/api` itself).
+pub const ROOT_SERVICE: &str = "root";
 
 /// Decides modules and names for schemas.
 #[derive(Debug, Default)]
@@ -51,11 +58,13 @@ pub fn operation_module(full_path: &str) -> ModPath {
     if segs.len() >= 2 && segs[0] == "com" && segs[1] == "vmware" {
         segs.drain(..2);
     }
-    segs.iter()
+    let module: ModPath = segs
+        .iter()
         .filter(|s| !s.contains('{') && !s.contains('}'))
         .enumerate()
         .map(|(i, s)| segment(s, i == 0))
-        .collect()
+        .collect();
+    if module.is_empty() { vec![ROOT_SERVICE.to_owned()] } else { module }
 }
 
 impl Placer {
@@ -121,6 +130,9 @@ mod tests {
         assert_eq!(operation_module("/rest/com/vmware/cis/tagging/tag/id:{tag_id}?~action=add-to-used-by"), ["cis", "tagging", "tag"]);
         assert_eq!(operation_module("/api/vcenter/certificate-management/vcenter/tls"), ["vcenter", "certificate_management", "vcenter", "tls"]);
         assert_eq!(operation_module("/api/runtime/x"), ["runtime_", "x"]);
+        assert_eq!(operation_module("/api/client/x"), ["client_", "x"]);
+        assert_eq!(operation_module("/api"), ["root"]);
+        assert_eq!(operation_module("/{id}"), ["root"]);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use openapiv3::{
 use super::{Lowerer, Node, UnionPlan};
 use crate::diag::Kind;
 use crate::docs;
-use crate::ir::{Enum, Field, ModPath, Struct, Ty, TypeId, TypeKind, Union, UnionVariant, Variant};
+use crate::ir::{Enum, Field, ModPath, Struct, Ty, TypeId, TypeKind, Union, UnionVariant, UntaggedVariant, Variant};
 use crate::names;
 use crate::pointer::Pointer;
 
@@ -452,16 +452,16 @@ impl<'a> Lowerer<'a> {
             return self.free_form(doc);
         }
         let id = self.node(doc, at, hint, doc_lines, component);
-        let mut variants: Vec<(String, Ty)> = Vec::new();
+        let mut variants: Vec<UntaggedVariant> = Vec::new();
         for (i, part) in parts.iter().enumerate() {
             let ty = self.schema_ty(doc, part.into(), &at.push(i.to_string()), &hint.child(&format!("Variant{i}")));
             let base = match &ty {
                 Ty::Named(n) => self.nodes[n.0].want.1.clone(),
                 other => ty_word(other).to_owned(),
             };
-            let ident = names::disambiguate(&base, |n| variants.iter().any(|(v, _)| v == n));
-            if !variants.iter().any(|(_, t)| *t == ty) {
-                variants.push((ident, ty));
+            let ident = names::disambiguate(&base, |n| variants.iter().any(|v| v.ident == n));
+            if !variants.iter().any(|v| v.ty == ty) {
+                variants.push(UntaggedVariant { ident, ty, boxed: false });
             }
         }
         self.nodes[id.0].kind = Some(TypeKind::Untagged(variants));
@@ -525,7 +525,7 @@ impl<'a> Lowerer<'a> {
             };
             let want = if target == name { hint.name.clone() } else { self.nodes[payload.0].want.1.clone() };
             let ident = names::disambiguate(&want, |n| variants.iter().any(|v| v.ident == n));
-            variants.push(UnionVariant { ident, tag: tag.clone(), ty: payload });
+            variants.push(UnionVariant { ident, tag: tag.clone(), ty: payload, boxed: false });
         }
         let other = names::disambiguate("Unrecognized", |n| variants.iter().any(|v| v.ident == n));
         if self.nodes[id.0].doc_lines.is_empty() {
