@@ -88,6 +88,8 @@ pub struct Source {
     pub title: String,
     /// `info.version`.
     pub version: String,
+    /// Document-level vendor extensions, rendered, by key.
+    pub extensions: Vec<(String, String)>,
 }
 
 /// One Rust module: a vSphere service or namespace.
@@ -122,6 +124,8 @@ pub struct TypeDef {
     pub gate: Gate,
     /// `file#pointer` of every schema it stands for.
     pub origins: Vec<String>,
+    /// Vendor extensions (`x-` keys) of the schema, rendered, by key.
+    pub extensions: Vec<(String, String)>,
 }
 
 /// The shape of a generated type.
@@ -167,6 +171,8 @@ pub struct Field {
     pub doc: Vec<String>,
     /// Deprecated in the spec.
     pub deprecated: bool,
+    /// Vendor extensions (`x-` keys) of the property or parameter, rendered, by key.
+    pub extensions: Vec<(String, String)>,
 }
 
 impl Field {
@@ -352,4 +358,6 @@ pub struct Operation {
     pub from_spec: bool,
     /// The spec file.
     pub source: String,
+    /// Vendor extensions (`x-` keys) of the operation, rendered, by key.
+    pub extensions: Vec<(String, String)>,
 }

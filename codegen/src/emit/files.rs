@@ -150,6 +150,9 @@ pub(crate) fn lib_rs(krate: &Crate, config: &Config, module: TokenStream) -> Tok
     ];
     for s in &krate.sources {
         lines.push(format!("- {}: {} {} (sha256 {})", docs::code(&s.label), docs::lines(&s.title).join(" "), docs::code(&s.version), docs::code(&s.sha256)));
+        for (key, value) in &s.extensions {
+            lines.push(format!("  - `{key}`: {}", docs::code(value)));
+        }
     }
     lines.extend(
         [

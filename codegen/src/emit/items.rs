@@ -18,6 +18,7 @@ pub(crate) fn type_def(ctx: &Ctx, t: &TypeDef, gate: TokenStream) -> TokenStream
         let what = if matches!(t.kind, TypeKind::Params(_)) { "Operation" } else { "Schema" };
         doc.push(format!("{what}: {}.", origins.join(", ")));
     }
+    doc.extend(super::extension_lines(&t.extensions, false));
     let doc = doc_attrs(&doc);
     let name = ident(&t.name);
     match &t.kind {
@@ -74,6 +75,11 @@ fn field_tokens(ctx: &Ctx, f: &Field) -> TokenStream {
         }
         doc_lines.push("Deprecated by the spec.".to_owned());
     }
+    let mut extension_lines = super::extension_lines(&f.extensions, false);
+    if doc_lines.is_empty() && !extension_lines.is_empty() {
+        extension_lines.remove(0);
+    }
+    doc_lines.extend(extension_lines);
     let doc = doc_attrs(&doc_lines);
     let name = ident(&f.ident);
     let mut ty = ctx.ty(&f.ty);

@@ -336,6 +336,25 @@ pub(crate) fn doc_attrs(lines: &[String]) -> TokenStream {
     quote! { #(#attrs)* }
 }
 
+/// Doc lines listing vendor extensions, after a blank line (nothing when there are none).
+pub(crate) fn extension_lines(extensions: &[(String, String)], heading: bool) -> Vec<String> {
+    if extensions.is_empty() {
+        return Vec::new();
+    }
+    let mut lines = vec![String::new()];
+    if heading {
+        lines.push("# Vendor extensions".to_owned());
+        lines.push(String::new());
+    } else {
+        lines.push("Vendor extensions:".to_owned());
+        lines.push(String::new());
+    }
+    for (key, value) in extensions {
+        lines.push(format!("- `{key}`: {}", crate::docs::code(value)));
+    }
+    lines
+}
+
 /// `#![doc = " line"]` attributes, one per line.
 pub(crate) fn inner_doc(lines: &[String]) -> TokenStream {
     let attrs = lines.iter().map(|l| {

@@ -22,6 +22,7 @@ pub(crate) fn operation(ctx: &Ctx, module: &Module, op: &Operation) -> TokenStre
         doc.push(String::new());
         doc.extend(args_doc);
     }
+    doc.extend(super::extension_lines(&op.extensions, true));
     let doc = doc_attrs(&doc);
     let deprecated = op.deprecated.as_ref().map(|note| quote! { #[deprecated(note = #note)] });
 

@@ -175,6 +175,7 @@ pub(crate) fn finish(docs: &[Document], mut nodes: Vec<Node>, mut drafts: Vec<Op
                 kind,
                 gate: Gate::Always,
                 origins,
+                extensions: node.extensions.clone(),
             }
         })
         .collect();
@@ -303,7 +304,13 @@ pub(crate) fn finish(docs: &[Document], mut nodes: Vec<Node>, mut drafts: Vec<Op
     Crate {
         sources: docs
             .iter()
-            .map(|d| Source { label: d.label.clone(), sha256: d.sha256.clone(), title: d.api.info.title.clone(), version: d.api.info.version.clone() })
+            .map(|d| Source {
+                label: d.label.clone(),
+                sha256: d.sha256.clone(),
+                title: d.api.info.title.clone(),
+                version: d.api.info.version.clone(),
+                extensions: d.vendor.extras(&crate::pointer::Pointer::root()).iter().map(|(k, v)| (k.clone(), crate::vendor::render(v))).collect(),
+            })
             .collect(),
         types,
         modules,

@@ -31,6 +31,8 @@ pub(crate) struct Node {
     /// Filled in once lowered; references are node ids.
     pub kind: Option<TypeKind>,
     pub doc_lines: Vec<String>,
+    /// Vendor extensions of the schema, rendered.
+    pub extensions: Vec<(String, String)>,
     /// Never shares its type with another node (operation parameter structs).
     pub unique: bool,
 }
@@ -162,6 +164,11 @@ fn schema_names(d: &Document) -> Vec<&str> {
 }
 
 impl Lowerer<'_> {
+    /// The unrecognised vendor extensions of the object at `at`, rendered and sorted.
+    pub(crate) fn extensions(&self, doc: usize, at: &Pointer) -> Vec<(String, String)> {
+        self.docs[doc].vendor.extras(at).iter().map(|(k, v)| (k.clone(), crate::vendor::render(v))).collect()
+    }
+
     /// Whether a component is a `/rest` envelope that nothing needs once unwrapped: named in the
     /// `/rest` scheme (`vcenter.VM_resp`, `vapi.std.errors.not_found_error`) and shaped
     /// `{value}` or `{type, value}`.

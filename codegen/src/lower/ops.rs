@@ -221,7 +221,7 @@ impl<'a> Lowerer<'a> {
             taken.insert(ident.clone());
             path_idents.insert(name.clone(), ident.clone());
             params.push(Param {
-                field: Field { ident, wire: name.clone(), ty, required: true, nullable: false, boxed: false, doc: doc_lines, deprecated },
+                field: Field { ident, wire: name.clone(), ty, required: true, nullable: false, boxed: false, doc: doc_lines, deprecated, extensions: Vec::new() },
                 location: Location::Path,
                 explode: false,
             });
@@ -265,6 +265,7 @@ impl<'a> Lowerer<'a> {
                     boxed: false,
                     doc: docs::lines(data.description.as_deref().unwrap_or("")),
                     deprecated: data.deprecated.unwrap_or(false),
+                    extensions: self.extensions(site.doc, p_at),
                 },
                 location,
                 explode,
@@ -312,7 +313,7 @@ impl<'a> Lowerer<'a> {
             }
         }
         let response = success.map(|(_, ty)| ty).unwrap_or(Ty::Unit);
-        let error = self.error_spec(site.doc, &errors);
+        let error = self.error_spec(site.doc, &errors, enveloped);
 
         let deprecated = if site.ext.replacement.is_some() || op.deprecated { Some(String::new()) } else { None };
 
@@ -341,6 +342,7 @@ impl<'a> Lowerer<'a> {
                 want: (site.module.clone(), name),
                 kind: Some(TypeKind::Params(optional.iter().map(|p| p.field.clone()).collect())),
                 doc_lines: vec![format!("The optional parameters of {}.", docs::code(&rust_path))],
+                extensions: Vec::new(),
                 unique: true,
             });
             Some((id, optional))
@@ -408,15 +410,7 @@ impl<'a> Lowerer<'a> {
         if let Some(r) = &site.ext.replacement {
             extras.push((vendor::DEPRECATED.to_owned(), format!("replacement: {}{}", r.file.as_deref().unwrap_or(""), r.pointer)));
         }
-        if !extras.is_empty() {
-            extras.sort();
-            doc_lines.push(String::new());
-            doc_lines.push("# Vendor extensions".to_owned());
-            doc_lines.push(String::new());
-            for (key, value) in extras {
-                doc_lines.push(format!("- `{key}`: {}", docs::code(&value)));
-            }
-        }
+        extras.sort();
 
         let namespace = site.module.first().cloned().unwrap_or_default();
         let operation = Operation {
@@ -437,6 +431,7 @@ impl<'a> Lowerer<'a> {
             gate: crate::ir::Gate::Feature(namespace.clone()),
             from_spec: true,
             source: label.clone(),
+            extensions: extras,
         };
         let mut out = vec![OpDraft { doc: site.doc, pointer: site.at.clone(), module: site.module.clone(), namespace: namespace.clone(), replacement: site.ext.replacement.clone(), op: operation.clone() }];
         if let Some(twin) = legacy.filter(|_| !twin_in_spec) {
@@ -609,10 +604,25 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Decides the error type of an operation from its error responses.
-    fn error_spec(&mut self, doc: usize, errors: &[ErrorResponse]) -> ErrorSpec {
+    ///
+    /// An operation that documents no typed error still gets its document's standard-error
+    /// union (of its surface: the `/rest` scheme's for `/rest` operations), since vCenter answers
+    /// any call with those errors; the union's catch-all variant keeps anything else.
+    fn error_spec(&mut self, doc: usize, errors: &[ErrorResponse], enveloped: bool) -> ErrorSpec {
         let documented: Vec<(String, String)> = errors.iter().map(|e| (e.label.clone(), e.description.clone())).collect();
         let typed: Vec<&ErrorResponse> = errors.iter().filter(|e| e.ty.is_some()).collect();
         if typed.is_empty() {
+            let rest_scheme = |name: &str| name.contains('.') && name.starts_with(|c: char| c.is_ascii_lowercase());
+            let mut plans: Vec<(&String, &super::UnionPlan)> = self.unions.iter().filter(|(k, _)| k.0 == doc).map(|(k, p)| (&k.1, p)).collect();
+            plans.sort_by(|a, b| a.0.cmp(b.0));
+            let standard = plans.iter().find(|(_, p)| {
+                p.property == "error_type" && p.variants.first().is_some_and(|(_, c)| rest_scheme(c) == enveloped)
+            });
+            if let Some((key, plan)) = standard {
+                let (key, property) = ((*key).clone(), plan.property.clone());
+                let ty = self.union_ty(doc, &key);
+                return ErrorSpec { ty, tags: Some((property, Vec::new())), documented };
+            }
             return ErrorSpec { ty: Ty::Json, tags: None, documented };
         }
         // A union that covers every error response's component.

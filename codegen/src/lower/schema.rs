@@ -129,12 +129,14 @@ impl<'a> Lowerer<'a> {
     /// Registers a node and returns its id; its kind is filled in later.
     fn node(&mut self, doc: usize, at: &Pointer, hint: &Hint, doc_lines: Vec<String>, component: Option<&str>) -> TypeId {
         let id = TypeId(self.nodes.len());
+        let extensions = self.extensions(doc, at);
         self.nodes.push(Node {
             doc,
             pointer: at.clone(),
             want: (hint.module.clone(), hint.name.clone()),
             kind: None,
             doc_lines,
+            extensions,
             unique: false,
         });
         if let Some(name) = component {
@@ -340,6 +342,7 @@ impl<'a> Lowerer<'a> {
                 boxed: false,
                 doc: docs::lines(&description),
                 deprecated,
+                extensions: self.extensions(doc, prop_at),
             });
         }
         let additional = match &object.additional {

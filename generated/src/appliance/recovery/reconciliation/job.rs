@@ -50,6 +50,12 @@ pub fn create(body: &CreateSpec) -> Operation<Info, crate::vapi::std::errors::Er
 /// The legacy twin of [`create`]: `POST /rest/appliance/recovery/reconciliation/job`.
 ///
 /// For vCenter releases before 7.0 U2, which serve only `/rest`. The result comes wrapped in `{"value": ...}` and is unwrapped here. A client in `ApiMode::Legacy` sends [`create`] this way too.
+///
+/// # Vendor extensions
+///
+/// - `x-vmw-doc-deprecated-method`: `post`
+/// - `x-vmw-doc-deprecated-path`: `/rest/appliance/recovery/reconciliation/job`
+/// - `x-vmw-doc-operation`: `create`
 #[deprecated(
     note = "the `/rest` surface is deprecated; use `appliance::recovery::reconciliation::job::create`"
 )]
@@ -107,6 +113,12 @@ pub fn get() -> Operation<Info, crate::vapi::std::errors::Error> {
 /// The legacy twin of [`get`]: `GET /rest/appliance/recovery/reconciliation/job`.
 ///
 /// For vCenter releases before 7.0 U2, which serve only `/rest`. The result comes wrapped in `{"value": ...}` and is unwrapped here. A client in `ApiMode::Legacy` sends [`get`] this way too.
+///
+/// # Vendor extensions
+///
+/// - `x-vmw-doc-deprecated-method`: `get`
+/// - `x-vmw-doc-deprecated-path`: `/rest/appliance/recovery/reconciliation/job`
+/// - `x-vmw-doc-operation`: `get`
 #[deprecated(
     note = "the `/rest` surface is deprecated; use `appliance::recovery::reconciliation::job::get`"
 )]
