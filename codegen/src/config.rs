@@ -153,7 +153,9 @@ impl Config {
             let entries = std::fs::read_dir(dir).map_err(|source| Error::Io { path: dir.clone(), source })?;
             let mut found: Vec<PathBuf> = entries
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.is_file() && matches!(p.extension().and_then(|e| e.to_str()), Some("json" | "yaml" | "yml")))
+                .filter(|p| {
+                    p.is_file() && matches!(p.extension().and_then(|e| e.to_str()), Some("json" | "yaml" | "yml"))
+                })
                 .collect();
             found.sort();
             files.extend(found);

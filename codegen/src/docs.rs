@@ -31,7 +31,10 @@ pub fn lines(text: &str) -> Vec<String> {
 
 fn is_list_item(line: &str) -> bool {
     let digits = line.chars().take_while(char::is_ascii_digit).count();
-    line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") || (digits > 0 && line[digits..].starts_with(". "))
+    line.starts_with("- ")
+        || line.starts_with("* ")
+        || line.starts_with("+ ")
+        || (digits > 0 && line[digits..].starts_with(". "))
 }
 
 /// Appends `text`'s lines to `doc`, separated from what is there by one blank line.

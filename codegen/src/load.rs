@@ -32,14 +32,7 @@ pub struct Document {
 /// Parses `bytes` as a spec file called `label`. Problems go to `diags`; `None` means errors.
 pub fn load(label: &str, bytes: &[u8], diags: &mut Diagnostics) -> Option<Document> {
     let sha256 = hex(&Sha256::digest(bytes));
-    let stem = label
-        .rsplit('/')
-        .next()
-        .unwrap_or(label)
-        .split('.')
-        .next()
-        .unwrap_or(label)
-        .to_owned();
+    let stem = label.rsplit('/').next().unwrap_or(label).split('.').next().unwrap_or(label).to_owned();
     let mut value = parse_value(label, bytes, diags)?;
     crate::repair::repair(label, &mut value, diags);
     let vendor = vendor::read(label, &value, diags);
@@ -63,7 +56,10 @@ fn parse_value(label: &str, bytes: &[u8], diags: &mut Diagnostics) -> Option<Val
                 label,
                 &Pointer::root(),
                 Kind::Syntax,
-                format!("the file is not UTF-8 text: invalid byte at offset {} (line {line} column {column})", e.valid_up_to()),
+                format!(
+                    "the file is not UTF-8 text: invalid byte at offset {} (line {line} column {column})",
+                    e.valid_up_to()
+                ),
             );
             return None;
         }
@@ -75,7 +71,12 @@ fn parse_value(label: &str, bytes: &[u8], diags: &mut Diagnostics) -> Option<Val
             Ok(v) => match de.end() {
                 Ok(()) => Some(v),
                 Err(e) => {
-                    diags.error(label, &Pointer::root(), Kind::Syntax, format!("text after the JSON document at line {} column {}", e.line(), e.column()));
+                    diags.error(
+                        label,
+                        &Pointer::root(),
+                        Kind::Syntax,
+                        format!("text after the JSON document at line {} column {}", e.line(), e.column()),
+                    );
                     None
                 }
             },
@@ -147,7 +148,12 @@ fn yaml_to_json(label: &str, yaml: serde_yaml::Value, at: &Pointer, diags: &mut 
                     Y::Bool(b) => b.to_string(),
                     Y::Null => "null".to_owned(),
                     other => {
-                        diags.error(label, at, Kind::Syntax, format!("a mapping key must be a scalar, found {other:?}"));
+                        diags.error(
+                            label,
+                            at,
+                            Kind::Syntax,
+                            format!("a mapping key must be a scalar, found {other:?}"),
+                        );
                         return None;
                     }
                 };
@@ -203,7 +209,9 @@ fn locate(doc: &Value) -> Option<(Pointer, String)> {
             for (key, value) in item_obj {
                 let at = at.push(key);
                 let found = match key.as_str() {
-                    "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace" => locate_operation(value, &at),
+                    "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace" => {
+                        locate_operation(value, &at)
+                    }
                     "parameters" => try_parse::<Vec<openapiv3::ReferenceOr<openapiv3::Parameter>>>(value, &at),
                     _ => None,
                 };
@@ -253,19 +261,24 @@ fn locate_operation(op: &Value, at: &Pointer) -> Option<(Pointer, String)> {
     let Some(obj) = op.as_object() else { return Some((at.clone(), "an operation must be an object".to_owned())) };
     if let Some(Value::Array(params)) = obj.get("parameters") {
         for (i, p) in params.iter().enumerate() {
-            if let Some(found) = try_parse::<openapiv3::ReferenceOr<openapiv3::Parameter>>(p, &at.push("parameters").push(i.to_string())) {
+            if let Some(found) =
+                try_parse::<openapiv3::ReferenceOr<openapiv3::Parameter>>(p, &at.push("parameters").push(i.to_string()))
+            {
                 return Some(found);
             }
         }
     }
     if let Some(body) = obj.get("requestBody") {
-        if let Some(found) = try_parse::<openapiv3::ReferenceOr<openapiv3::RequestBody>>(body, &at.push("requestBody")) {
+        if let Some(found) = try_parse::<openapiv3::ReferenceOr<openapiv3::RequestBody>>(body, &at.push("requestBody"))
+        {
             return Some(found);
         }
     }
     if let Some(Value::Object(responses)) = obj.get("responses") {
         for (code, r) in responses.iter().filter(|(k, _)| !k.starts_with("x-")) {
-            if let Some(found) = try_parse::<openapiv3::ReferenceOr<openapiv3::Response>>(r, &at.push("responses").push(code)) {
+            if let Some(found) =
+                try_parse::<openapiv3::ReferenceOr<openapiv3::Response>>(r, &at.push("responses").push(code))
+            {
                 return Some(found);
             }
         }
@@ -286,7 +299,12 @@ fn to_openapi(label: &str, mut value: Value, diags: &mut Diagnostics) -> Option<
         _ => None,
     };
     if let (Some(v), Some(Value::Number(_))) = (&version, value.get("openapi")) {
-        diags.warn(label, &Pointer::root().push("openapi"), Kind::Shape, format!("the version is a number; read it as \"{v}\" (quote it in YAML)"));
+        diags.warn(
+            label,
+            &Pointer::root().push("openapi"),
+            Kind::Shape,
+            format!("the version is a number; read it as \"{v}\" (quote it in YAML)"),
+        );
         if let Value::Object(map) = &mut value {
             map.insert("openapi".to_owned(), Value::String(v.clone()));
         }
@@ -298,7 +316,9 @@ fn to_openapi(label: &str, mut value: Value, diags: &mut Diagnostics) -> Option<
                 label,
                 &Pointer::root().push("openapi"),
                 Kind::Unsupported,
-                format!("OpenAPI version {v} is not supported; expected 3.0.x (convert Swagger 2.0 with swagger2openapi)"),
+                format!(
+                    "OpenAPI version {v} is not supported; expected 3.0.x (convert Swagger 2.0 with swagger2openapi)"
+                ),
             );
             return None;
         }
@@ -318,7 +338,8 @@ fn to_openapi(label: &str, mut value: Value, diags: &mut Diagnostics) -> Option<
     match result {
         Ok(Ok(api)) => Some(api),
         Ok(Err(e)) => {
-            let (pointer, message) = locate(&original).unwrap_or_else(|| (path_to_pointer(e.path()), e.into_inner().to_string()));
+            let (pointer, message) =
+                locate(&original).unwrap_or_else(|| (path_to_pointer(e.path()), e.into_inner().to_string()));
             diags.error(label, &pointer, Kind::Shape, format!("not valid OpenAPI 3.0: {message}"));
             None
         }

@@ -85,8 +85,14 @@ fn main() -> ExitCode {
                 config = if spec.is_dir() { config.spec_dir(spec) } else { config.spec(spec) };
             }
             config = match &workspace_hook {
-                Some(spec_dir) => config.workspace_build(spec_dir.clone(), "../../codegen").regenerate_command("cargo build"),
-                None => config.regenerate_command(format!("vsphere-codegen generate --out {} {}", out.display(), shown.join(" "))),
+                Some(spec_dir) => {
+                    config.workspace_build(spec_dir.clone(), "../../codegen").regenerate_command("cargo build")
+                }
+                None => config.regenerate_command(format!(
+                    "vsphere-codegen generate --out {} {}",
+                    out.display(),
+                    shown.join(" ")
+                )),
             };
             let started = Instant::now();
             let result = if check { config.check() } else { config.write() };
@@ -140,8 +146,24 @@ fn bench(input: &Path, runs: u32, check: bool, features: &[String], work_dir: &P
     let generated = best.expect("at least one run");
     let t = generated.timings;
     let report = &generated.report;
-    println!("{name}: {} spec files ({:.1} MB), {} operations, {} types, {} files, {} lines of Rust", sources.len(), bytes as f64 / 1e6, report.operations(), report.types, report.files_emitted, report.rust_lines);
-    println!("  load {}, generate {} (lower {}, emit {}), total {} (best of {runs}, {} build)", millis(t.load), millis(t.lower + t.emit), millis(t.lower), millis(t.emit), millis(t.load + t.lower + t.emit), if cfg!(debug_assertions) { "debug" } else { "release" });
+    println!(
+        "{name}: {} spec files ({:.1} MB), {} operations, {} types, {} files, {} lines of Rust",
+        sources.len(),
+        bytes as f64 / 1e6,
+        report.operations(),
+        report.types,
+        report.files_emitted,
+        report.rust_lines
+    );
+    println!(
+        "  load {}, generate {} (lower {}, emit {}), total {} (best of {runs}, {} build)",
+        millis(t.load),
+        millis(t.lower + t.emit),
+        millis(t.lower),
+        millis(t.emit),
+        millis(t.load + t.lower + t.emit),
+        if cfg!(debug_assertions) { "debug" } else { "release" }
+    );
     if !check {
         return Ok(());
     }
@@ -159,13 +181,23 @@ fn bench(input: &Path, runs: u32, check: bool, features: &[String], work_dir: &P
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let run = |args: &[&str]| -> Result<Duration, String> {
         let started = Instant::now();
-        let output = Process::new(&cargo).args(args).current_dir(&krate).env("CARGO_TARGET_DIR", &target_dir).output().map_err(|e| e.to_string())?;
+        let output = Process::new(&cargo)
+            .args(args)
+            .current_dir(&krate)
+            .env("CARGO_TARGET_DIR", &target_dir)
+            .output()
+            .map_err(|e| e.to_string())?;
         if !output.status.success() {
             return Err(format!("cargo {} failed:\n{}", args.join(" "), String::from_utf8_lossy(&output.stderr)));
         }
         Ok(started.elapsed())
     };
-    let touch = || std::fs::write(krate.join("src/lib.rs"), generated.files.iter().find(|(p, _)| p == "src/lib.rs").map(|(_, t)| t.as_str()).unwrap_or_default());
+    let touch = || {
+        std::fs::write(
+            krate.join("src/lib.rs"),
+            generated.files.iter().find(|(p, _)| p == "src/lib.rs").map(|(_, t)| t.as_str()).unwrap_or_default(),
+        )
+    };
     run(&["check", "--quiet"])?;
     touch().map_err(|e| e.to_string())?;
     let all = run(&["check", "--quiet", "-j1"])?;

@@ -15,11 +15,7 @@ impl Pointer {
     /// Parses a URI-fragment pointer such as `#/components/schemas/Foo` (the `#` is optional).
     pub fn parse(fragment: &str) -> Option<Self> {
         let raw = fragment.strip_prefix('#').unwrap_or(fragment);
-        if raw.is_empty() || raw.starts_with('/') {
-            Some(Self(raw.to_owned()))
-        } else {
-            None
-        }
+        if raw.is_empty() || raw.starts_with('/') { Some(Self(raw.to_owned())) } else { None }
     }
 
     /// This pointer extended by one reference token (escaped here).
@@ -40,10 +36,7 @@ impl Pointer {
 
     /// The unescaped reference tokens.
     pub fn tokens(&self) -> impl Iterator<Item = String> + '_ {
-        self.0
-            .split('/')
-            .skip(1)
-            .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        self.0.split('/').skip(1).map(|t| t.replace("~1", "/").replace("~0", "~"))
     }
 
     /// The pointer as RFC 6901 text, without the leading `#`.
@@ -71,10 +64,7 @@ mod tests {
     fn escapes_and_round_trips() {
         let p = Pointer::root().push("paths").push("/api/vcenter/vm?action=clone").push("a~b");
         assert_eq!(p.to_string(), "#/paths/~1api~1vcenter~1vm?action=clone/a~0b");
-        assert_eq!(
-            p.tokens().collect::<Vec<_>>(),
-            ["paths", "/api/vcenter/vm?action=clone", "a~b"]
-        );
+        assert_eq!(p.tokens().collect::<Vec<_>>(), ["paths", "/api/vcenter/vm?action=clone", "a~b"]);
         assert_eq!(Pointer::parse(&p.to_string()), Some(p));
         assert_eq!(Pointer::parse("other.json#/x"), None);
     }

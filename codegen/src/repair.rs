@@ -88,7 +88,11 @@ impl Repair<'_> {
         if node.len() > 1 {
             let dropped: Vec<String> = node.keys().filter(|k| *k != "$ref").cloned().collect();
             node.retain(|k, _| k == "$ref");
-            self.warn(at, Kind::RefSiblings, format!("`$ref` has sibling keys, which OpenAPI 3.0 ignores: dropped {}", dropped.join(", ")));
+            self.warn(
+                at,
+                Kind::RefSiblings,
+                format!("`$ref` has sibling keys, which OpenAPI 3.0 ignores: dropped {}", dropped.join(", ")),
+            );
         }
         true
     }
@@ -175,7 +179,11 @@ impl Repair<'_> {
                 if found.is_boolean() {
                     self.warn(&at.push("required"), Kind::BooleanRequired, format!("`\"required\": {found}` on a schema (Swagger 2 style) instead of a list of property names; dropped"));
                 } else {
-                    self.warn(&at.push("required"), Kind::Shape, format!("`required` must be a list of property names, found {found}; ignored"));
+                    self.warn(
+                        &at.push("required"),
+                        Kind::Shape,
+                        format!("`required` must be a list of property names, found {found}; ignored"),
+                    );
                 }
             }
         }
@@ -223,7 +231,11 @@ impl Repair<'_> {
                 self.schema(child, &at.push("additionalProperties"));
             } else if !child.is_boolean() {
                 obj.remove("additionalProperties");
-                self.warn(&at.push("additionalProperties"), Kind::Shape, "`additionalProperties` must be a boolean or a schema; ignored");
+                self.warn(
+                    &at.push("additionalProperties"),
+                    Kind::Shape,
+                    "`additionalProperties` must be a boolean or a schema; ignored",
+                );
             }
         }
         for key in ["allOf", "oneOf", "anyOf"] {
@@ -322,7 +334,12 @@ mod tests {
             doc["components"]["schemas"]["S"]["properties"]["a"],
             json!({"allOf": [{"$ref": "#/components/schemas/T"}], "description": "doc"})
         );
-        assert_eq!(warnings, ["warning[ref-siblings]: t.json#/components/schemas/S/properties/a: `$ref` has sibling keys, which OpenAPI 3.0 ignores: kept description (as `allOf: [$ref]`); dropped type"]);
+        assert_eq!(
+            warnings,
+            [
+                "warning[ref-siblings]: t.json#/components/schemas/S/properties/a: `$ref` has sibling keys, which OpenAPI 3.0 ignores: kept description (as `allOf: [$ref]`); dropped type"
+            ]
+        );
     }
 
     #[test]

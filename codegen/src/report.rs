@@ -37,7 +37,13 @@ pub struct Report {
 }
 
 impl Report {
-    pub(crate) fn new(docs: &[Document], krate: &Crate, counts: &[FileCounts], warnings: &[Diagnostic], files: &[(String, String)]) -> Self {
+    pub(crate) fn new(
+        docs: &[Document],
+        krate: &Crate,
+        counts: &[FileCounts],
+        warnings: &[Diagnostic],
+        files: &[(String, String)],
+    ) -> Self {
         let files_report = docs
             .iter()
             .zip(counts)
@@ -77,7 +83,14 @@ impl fmt::Display for Report {
             write!(
                 f,
                 "{}: {} operations -> {} functions (+{} legacy twins), {} schemas -> {} types, {} free-form fallbacks, {} untyped error sets",
-                file.label, c.operations, c.functions, c.legacy_twins, c.schemas, c.types, c.free_form, c.untyped_errors
+                file.label,
+                c.operations,
+                c.functions,
+                c.legacy_twins,
+                c.schemas,
+                c.types,
+                c.free_form,
+                c.untyped_errors
             )?;
             if file.warnings.is_empty() {
                 writeln!(f, ", no warnings")?;

@@ -17,7 +17,12 @@ pub fn validate(docs: &[Document], diags: &mut Diagnostics) {
     for d in docs {
         let label = d.label.as_str();
         if d.api.paths.paths.is_empty() {
-            diags.warn(label, &Pointer::root().push("paths"), Kind::Shape, "the spec has no paths; only types are generated");
+            diags.warn(
+                label,
+                &Pointer::root().push("paths"),
+                Kind::Shape,
+                "the spec has no paths; only types are generated",
+            );
         }
         for (path, item) in &d.api.paths.paths {
             let at = Pointer::root().push("paths").push(path);
@@ -47,7 +52,12 @@ pub fn validate(docs: &[Document], diags: &mut Diagnostics) {
                             openapiv3::Parameter::Cookie { .. } => "cookie",
                         };
                         if !seen.insert((data.name.clone(), place)) {
-                            diags.warn(label, &op_at.push("parameters").push(i.to_string()), Kind::Parameter, format!("{place} parameter `{}` is declared twice; the last one is used", data.name));
+                            diags.warn(
+                                label,
+                                &op_at.push("parameters").push(i.to_string()),
+                                Kind::Parameter,
+                                format!("{place} parameter `{}` is declared twice; the last one is used", data.name),
+                            );
                         }
                     }
                 }
@@ -63,7 +73,12 @@ pub fn validate(docs: &[Document], diags: &mut Diagnostics) {
                 };
                 if !has_property {
                     let at = Pointer::root().push("components").push("schemas").push(name).push("discriminator");
-                    diags.warn(label, &at, Kind::DiscriminatorMapping, format!("the discriminator `{}` is not a property of the schema", disc.property_name));
+                    diags.warn(
+                        label,
+                        &at,
+                        Kind::DiscriminatorMapping,
+                        format!("the discriminator `{}` is not a property of the schema", disc.property_name),
+                    );
                 }
             }
         }

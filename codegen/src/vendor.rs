@@ -108,7 +108,8 @@ pub fn read(label: &str, doc: &Value, diags: &mut Diagnostics) -> Vendor {
 fn collect(value: &Value, at: &Pointer, out: &mut BTreeMap<Pointer, Extras>) {
     match value {
         Value::Object(map) => {
-            let extras: Extras = map.iter().filter(|(k, _)| k.starts_with("x-")).map(|(k, v)| (k.clone(), v.clone())).collect();
+            let extras: Extras =
+                map.iter().filter(|(k, _)| k.starts_with("x-")).map(|(k, v)| (k.clone(), v.clone())).collect();
             if !extras.is_empty() {
                 out.insert(at.clone(), extras);
             }
@@ -128,14 +129,25 @@ fn collect(value: &Value, at: &Pointer, out: &mut BTreeMap<Pointer, Extras>) {
     }
 }
 
-fn operation(label: &str, at: &Pointer, method: &str, mut other: Extras, diags: &mut Diagnostics) -> OperationExtensions {
+fn operation(
+    label: &str,
+    at: &Pointer,
+    method: &str,
+    mut other: Extras,
+    diags: &mut Diagnostics,
+) -> OperationExtensions {
     let mut ext = OperationExtensions::default();
     if let Some(v) = other.remove(DOC_OPERATION) {
         match v.as_str().map(str::trim) {
             Some(name) if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || "_-$.".contains(c)) => {
                 ext.doc_operation = Some(name.to_owned());
             }
-            _ => diags.warn(label, &at.push(DOC_OPERATION), Kind::Extension, format!("expected an operation name, found {v}; named from path and method instead")),
+            _ => diags.warn(
+                label,
+                &at.push(DOC_OPERATION),
+                Kind::Extension,
+                format!("expected an operation name, found {v}; named from path and method instead"),
+            ),
         }
     }
     let legacy_method = other.remove(DOC_DEPRECATED_METHOD);
@@ -151,7 +163,12 @@ fn operation(label: &str, at: &Pointer, method: &str, mut other: Extras, diags: 
                 Some(v) => match v.as_str().map(str::to_ascii_lowercase) {
                     Some(m) if HTTP_METHODS.contains(&m.as_str()) => Some(m),
                     _ => {
-                        diags.warn(label, &at.push(DOC_DEPRECATED_METHOD), Kind::Extension, format!("expected an HTTP method, found {v}; the legacy twin is ignored"));
+                        diags.warn(
+                            label,
+                            &at.push(DOC_DEPRECATED_METHOD),
+                            Kind::Extension,
+                            format!("expected an HTTP method, found {v}; the legacy twin is ignored"),
+                        );
                         None
                     }
                 },
@@ -159,7 +176,12 @@ fn operation(label: &str, at: &Pointer, method: &str, mut other: Extras, diags: 
             let twin_path = match path_value.as_str() {
                 Some(p) if p.starts_with('/') => Some(p.to_owned()),
                 _ => {
-                    diags.warn(label, &at.push(DOC_DEPRECATED_PATH), Kind::Extension, format!("expected a path starting with `/`, found {path_value}; the legacy twin is ignored"));
+                    diags.warn(
+                        label,
+                        &at.push(DOC_DEPRECATED_PATH),
+                        Kind::Extension,
+                        format!("expected a path starting with `/`, found {path_value}; the legacy twin is ignored"),
+                    );
                     None
                 }
             };
@@ -168,7 +190,12 @@ fn operation(label: &str, at: &Pointer, method: &str, mut other: Extras, diags: 
             }
         }
         (Some(_), None) => {
-            diags.warn(label, &at.push(DOC_DEPRECATED_METHOD), Kind::Extension, format!("`{DOC_DEPRECATED_METHOD}` without `{DOC_DEPRECATED_PATH}`; the legacy twin is ignored"));
+            diags.warn(
+                label,
+                &at.push(DOC_DEPRECATED_METHOD),
+                Kind::Extension,
+                format!("`{DOC_DEPRECATED_METHOD}` without `{DOC_DEPRECATED_PATH}`; the legacy twin is ignored"),
+            );
         }
     }
     if let Some(v) = other.remove(DEPRECATED) {

@@ -18,11 +18,8 @@ pub fn render(files: Vec<EmittedFile>, krate: &Crate, config: &Config) -> Result
         let from = if file.sources.is_empty() {
             "(runtime support, the same for every spec)".to_owned()
         } else if file.path == "src/lib.rs" {
-            let labels: Vec<String> = krate
-                .sources
-                .iter()
-                .map(|s| format!("{} (sha256 {})", s.label, s.sha256))
-                .collect();
+            let labels: Vec<String> =
+                krate.sources.iter().map(|s| format!("{} (sha256 {})", s.label, s.sha256)).collect();
             format!("from {}", labels.join(", "))
         } else {
             format!("from {}", file.sources.join(", "))
@@ -30,7 +27,8 @@ pub fn render(files: Vec<EmittedFile>, krate: &Crate, config: &Config) -> Result
         let header = format!("{MARK} {from}. Do not edit: run `{}`.", config.command());
         let text = match file.content {
             Content::Rust(tokens) => {
-                let parsed: syn::File = syn::parse2(tokens).map_err(|e| Error::Internal { file: file.path.clone(), message: e.to_string() })?;
+                let parsed: syn::File = syn::parse2(tokens)
+                    .map_err(|e| Error::Internal { file: file.path.clone(), message: e.to_string() })?;
                 format!("// {header}\n\n{}", space_items(&prettyplease::unparse(&parsed)))
             }
             Content::RustText(text) => format!("// {header}\n\n{text}"),
@@ -120,7 +118,8 @@ fn generated_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
             if path.is_dir() {
                 stack.push(path);
             } else if path.extension().is_some_and(|e| e == "rs") {
-                let head = std::fs::read(&path).map(|b| b.into_iter().take(80).collect::<Vec<u8>>()).unwrap_or_default();
+                let head =
+                    std::fs::read(&path).map(|b| b.into_iter().take(80).collect::<Vec<u8>>()).unwrap_or_default();
                 if String::from_utf8_lossy(&head).contains(MARK) {
                     out.push(path);
                 }

@@ -136,9 +136,7 @@ fn normalize_numbers(value: Value) -> Value {
     match value {
         Value::Number(n) => json!(n.as_f64().expect("finite number")),
         Value::Array(items) => Value::Array(items.into_iter().map(normalize_numbers).collect()),
-        Value::Object(map) => {
-            Value::Object(map.into_iter().map(|(k, v)| (k, normalize_numbers(v))).collect())
-        }
+        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, normalize_numbers(v))).collect()),
         other => other,
     }
 }
@@ -287,16 +285,8 @@ fn seed_example_matches_the_seed_page() {
         ("/start_time", json!("string"), json!("2024-05-01T10:00:00Z")),
         ("/description/params/key/dt", json!("string"), json!("2024-05-01T10:00:00Z")),
         ("/messages/0/params/key/dt", json!("string"), json!("2024-05-01T10:00:00Z")),
-        (
-            "/description/params/key/l/params",
-            json!("StdLocalizationParam Object"),
-            json!({ "key": { "s": "string" } }),
-        ),
-        (
-            "/messages/0/params/key/l/params",
-            json!("StdLocalizationParam Object"),
-            json!({ "key": { "s": "string" } }),
-        ),
+        ("/description/params/key/l/params", json!("StdLocalizationParam Object"), json!({ "key": { "s": "string" } })),
+        ("/messages/0/params/key/l/params", json!("StdLocalizationParam Object"), json!({ "key": { "s": "string" } })),
     ] {
         let slot = seed.pointer_mut(pointer).unwrap_or_else(|| panic!("seed has {pointer}"));
         assert_eq!(*slot, placeholder, "seed value at {pointer}");
@@ -364,9 +354,8 @@ fn unknown_date_time_format_is_kept_too() {
 #[test]
 fn get_builds_a_current_request_with_a_sensitive_session_header() {
     let session = SessionId::new("abc");
-    let request = job::get()
-        .http_request("https://vc.example.com", Some(&session), ApiMode::Current)
-        .expect("request builds");
+    let request =
+        job::get().http_request("https://vc.example.com", Some(&session), ApiMode::Current).expect("request builds");
 
     assert_eq!(request.method().as_str(), "GET");
     assert_eq!(request.uri().to_string(), "https://vc.example.com/api/appliance/recovery/reconciliation/job");
@@ -386,14 +375,10 @@ fn get_builds_a_current_request_with_a_sensitive_session_header() {
 #[test]
 fn get_in_legacy_mode_goes_to_the_rest_path() {
     let session = SessionId::new("abc");
-    let request = job::get()
-        .http_request("https://vc.example.com", Some(&session), ApiMode::Legacy)
-        .expect("request builds");
+    let request =
+        job::get().http_request("https://vc.example.com", Some(&session), ApiMode::Legacy).expect("request builds");
     assert_eq!(request.method().as_str(), "GET");
-    assert_eq!(
-        request.uri().to_string(),
-        "https://vc.example.com/rest/appliance/recovery/reconciliation/job"
-    );
+    assert_eq!(request.uri().to_string(), "https://vc.example.com/rest/appliance/recovery/reconciliation/job");
     assert!(request.headers().get(SESSION_HEADER).expect("session header").is_sensitive());
     assert!(request.body().is_empty());
 }
@@ -409,8 +394,7 @@ fn a_trailing_slash_or_a_path_prefix_in_the_base_url_is_handled() {
     let request = job::get().http_request("https://vc.example.com/", None, ApiMode::Current).expect("builds");
     assert_eq!(request.uri().to_string(), "https://vc.example.com/api/appliance/recovery/reconciliation/job");
 
-    let request =
-        job::get().http_request("https://proxy.example.com:8443/vc1", None, ApiMode::Legacy).expect("builds");
+    let request = job::get().http_request("https://proxy.example.com:8443/vc1", None, ApiMode::Legacy).expect("builds");
     assert_eq!(
         request.uri().to_string(),
         "https://proxy.example.com:8443/vc1/rest/appliance/recovery/reconciliation/job"
@@ -536,8 +520,8 @@ fn success_body_decodes_into_info() {
 
 #[test]
 fn not_found_error_body_decodes_into_the_not_found_variant() {
-    let body = serde_json::to_vec(&json!({ "error_type": "NOT_FOUND", "messages": not_found_messages() }))
-        .expect("JSON");
+    let body =
+        serde_json::to_vec(&json!({ "error_type": "NOT_FOUND", "messages": not_found_messages() })).expect("JSON");
     let api = expect_api_error(decode(&job::get(), ApiMode::Current, 404, &body));
 
     assert_eq!(api.status.as_u16(), 404);
@@ -1018,8 +1002,7 @@ async fn client_sends_a_user_agent_and_trims_the_base_url() {
     assert_eq!(default_agent.session(), None);
     default_agent.send(job::get()).await.expect("the call succeeds");
 
-    let custom =
-        Client::builder(with_slash).mode(ApiMode::Legacy).user_agent("my-tool/1.0").build().expect("builds");
+    let custom = Client::builder(with_slash).mode(ApiMode::Legacy).user_agent("my-tool/1.0").build().expect("builds");
     custom.send(job::get()).await.expect("the call succeeds");
     server.verify().await;
 }
@@ -1046,8 +1029,8 @@ async fn client_reports_an_unreachable_server_as_a_transport_error() {
 
 #[test]
 fn error_accessors_agree_with_the_variant() {
-    let body = serde_json::to_vec(&json!({ "error_type": "NOT_FOUND", "messages": not_found_messages() }))
-        .expect("JSON");
+    let body =
+        serde_json::to_vec(&json!({ "error_type": "NOT_FOUND", "messages": not_found_messages() })).expect("JSON");
     let error = decode(&job::get(), ApiMode::Current, 404, &body).expect_err("fails");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
     assert!(matches!(error.api_error(), Some(VapiError::NotFound(_))));
@@ -1065,8 +1048,8 @@ fn error_accessors_agree_with_the_variant() {
 
 #[test]
 fn api_error_display_names_the_operation_the_status_and_the_body() {
-    let body = serde_json::to_vec(&json!({ "error_type": "NOT_FOUND", "messages": not_found_messages() }))
-        .expect("JSON");
+    let body =
+        serde_json::to_vec(&json!({ "error_type": "NOT_FOUND", "messages": not_found_messages() })).expect("JSON");
     let error = decode(&job::get(), ApiMode::Current, 404, &body).expect_err("fails");
     let text = error.to_string();
     assert!(text.contains("appliance::recovery::reconciliation::job::get"), "{text}");
@@ -1174,9 +1157,7 @@ async fn client_does_not_forward_the_session_id_across_origins_on_redirect() {
     let elsewhere = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path(JOB_API_PATH))
-        .respond_with(
-            ResponseTemplate::new(302).insert_header("location", format!("{}/collect", elsewhere.uri())),
-        )
+        .respond_with(ResponseTemplate::new(302).insert_header("location", format!("{}/collect", elsewhere.uri())))
         .mount(&vcenter)
         .await;
     Mock::given(method("GET"))
@@ -1207,9 +1188,7 @@ async fn client_login_does_not_forward_credentials_across_origins_on_redirect() 
     let elsewhere = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/api/session"))
-        .respond_with(
-            ResponseTemplate::new(307).insert_header("location", format!("{}/collect", elsewhere.uri())),
-        )
+        .respond_with(ResponseTemplate::new(307).insert_header("location", format!("{}/collect", elsewhere.uri())))
         .mount(&vcenter)
         .await;
     Mock::given(path("/collect"))
@@ -1221,11 +1200,7 @@ async fn client_login_does_not_forward_credentials_across_origins_on_redirect() 
 
     let seen = elsewhere.received_requests().await.expect("recording is on");
     for request in &seen {
-        assert!(
-            request.headers.get("authorization").is_none(),
-            "credentials were forwarded to {}",
-            elsewhere.uri()
-        );
+        assert!(request.headers.get("authorization").is_none(), "credentials were forwarded to {}", elsewhere.uri());
     }
 }
 
@@ -1244,14 +1219,11 @@ async fn client_timeout_gives_up_on_a_slow_server() {
     Mock::given(method("GET"))
         .and(path(JOB_API_PATH))
         .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(info_json("NONE"))
-                .set_delay(std::time::Duration::from_secs(30)),
+            ResponseTemplate::new(200).set_body_json(info_json("NONE")).set_delay(std::time::Duration::from_secs(30)),
         )
         .mount(&server)
         .await;
-    let client =
-        Client::builder(server.uri()).timeout(std::time::Duration::from_millis(100)).build().expect("builds");
+    let client = Client::builder(server.uri()).timeout(std::time::Duration::from_millis(100)).build().expect("builds");
     let started = std::time::Instant::now();
     let error = client.send(job::get()).await.expect_err("times out");
     assert!(matches!(error, Error::Transport { .. }), "got {error:?}");
@@ -1262,9 +1234,8 @@ async fn client_timeout_gives_up_on_a_slow_server() {
 #[test]
 fn a_broken_pem_root_certificate_is_refused() {
     let pem = b"-----BEGIN CERTIFICATE-----\n!!! not base64 !!!\n-----END CERTIFICATE-----\n";
-    let result = Client::builder("https://vc.example.com")
-        .add_root_certificate_pem(pem)
-        .and_then(|builder| builder.build());
+    let result =
+        Client::builder("https://vc.example.com").add_root_certificate_pem(pem).and_then(|builder| builder.build());
     assert!(result.is_err(), "a broken PEM block was accepted as a root certificate");
 }
 

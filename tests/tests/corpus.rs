@@ -55,19 +55,32 @@ fn corpus(folder: &str, namespace: &str) -> Option<vsphere_codegen::Generated> {
         assert_eq!(file.counts.operations, expected[&file.label], "{folder}/{}: operations counted", file.label);
     }
     assert_eq!(generated.report.functions(), expected.values().sum::<usize>());
-    assert!(generated.report.features.iter().any(|f| f == namespace), "{folder}: no feature `{namespace}` in {:?}", generated.report.features);
+    assert!(
+        generated.report.features.iter().any(|f| f == namespace),
+        "{folder}: no feature `{namespace}` in {:?}",
+        generated.report.features
+    );
 
     write_check_workspace(&root, &["crate"]);
     let all = cargo_in(&root, &["check", "--quiet", "--all-features"]);
     assert_ok(&all, &format!("{folder}: cargo check --all-features"));
     let one = cargo_in(&root, &["check", "--quiet", "--no-default-features", "--features", namespace]);
     assert_ok(&one, &format!("{folder}: cargo check --no-default-features --features {namespace}"));
-    println!("{folder}: cargo check all features {:.1} s, `{namespace}` only {:.1} s", all.elapsed.as_secs_f64(), one.elapsed.as_secs_f64());
+    println!(
+        "{folder}: cargo check all features {:.1} s, `{namespace}` only {:.1} s",
+        all.elapsed.as_secs_f64(),
+        one.elapsed.as_secs_f64()
+    );
     Some(generated)
 }
 
 fn file<'g>(generated: &'g vsphere_codegen::Generated, path: &str) -> &'g str {
-    generated.files.iter().find(|(p, _)| p == path).map(|(_, t)| t.as_str()).unwrap_or_else(|| panic!("{path} was not generated"))
+    generated
+        .files
+        .iter()
+        .find(|(p, _)| p == path)
+        .map(|(_, t)| t.as_str())
+        .unwrap_or_else(|| panic!("{path} was not generated"))
 }
 
 #[test]

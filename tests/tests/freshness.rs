@@ -7,10 +7,9 @@ use vsphere_tests::{workspace_config, workspace_root};
 fn committed_generated_crate_is_fresh() {
     match workspace_config().check() {
         Ok(_) => {}
-        Err(Error::Stale { files, .. }) => panic!(
-            "generated/ is stale; run `cargo build` to regenerate it. Files that differ:\n{}",
-            files.join("\n")
-        ),
+        Err(Error::Stale { files, .. }) => {
+            panic!("generated/ is stale; run `cargo build` to regenerate it. Files that differ:\n{}", files.join("\n"))
+        }
         Err(other) => panic!("{other}"),
     }
 }
@@ -23,7 +22,11 @@ fn two_runs_give_byte_identical_output() {
     // Also for all fixtures at once (many modules, collisions, unions).
     let fixtures = || {
         let mut config = Config::new();
-        let mut paths: Vec<_> = std::fs::read_dir(workspace_root().join("tests/fixtures")).expect("fixtures").flatten().map(|e| e.path()).collect();
+        let mut paths: Vec<_> = std::fs::read_dir(workspace_root().join("tests/fixtures"))
+            .expect("fixtures")
+            .flatten()
+            .map(|e| e.path())
+            .collect();
         paths.sort();
         for p in paths.into_iter().filter(|p| !p.ends_with("malformed.yaml")) {
             config = config.spec(p);

@@ -39,7 +39,9 @@ impl SplitMix64 {
     /// The stream of `seed` for one file, so that files do not share their random choices.
     fn for_file(seed: u64, label: &str) -> Self {
         // FNV-1a of the label.
-        let hash = label.bytes().fold(0xCBF2_9CE4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01B3));
+        let hash = label
+            .bytes()
+            .fold(0xCBF2_9CE4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01B3));
         Self(seed ^ hash)
     }
 
@@ -96,7 +98,8 @@ fn install_panic_recorder() {
             } else {
                 "(no message)".to_owned()
             };
-            let location = info.location().map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column())).unwrap_or_default();
+            let location =
+                info.location().map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column())).unwrap_or_default();
             LAST_PANIC.with(|p| *p.borrow_mut() = Some(format!("PANIC at {location}: {message}")));
             default(info);
         }));
@@ -114,7 +117,9 @@ impl Outcome {
     /// One line for logs.
     fn summary(&self) -> String {
         match self {
-            Outcome::Generated(g) => format!("generated {} functions, {} warnings", g.report.functions(), g.warnings.len()),
+            Outcome::Generated(g) => {
+                format!("generated {} functions, {} warnings", g.report.functions(), g.warnings.len())
+            }
             Outcome::Failed(e) => format!("error: {}", e.to_string().lines().nth(1).unwrap_or_default()),
             Outcome::Panicked(p) => p.clone(),
         }
@@ -241,7 +246,8 @@ fn remove_json_paths(doc: &mut Value, rng: &mut SplitMix64) -> Vec<String> {
     let paths = doc.get_mut("paths").and_then(Value::as_object_mut).expect("a shared spec has `paths`");
     let mut keys: Vec<String> = paths.keys().filter(|k| !k.starts_with("x-")).cloned().collect();
     keys.sort();
-    let removed: Vec<String> = rng.sample(keys.len(), keys.len().div_ceil(10)).into_iter().map(|i| keys[i].clone()).collect();
+    let removed: Vec<String> =
+        rng.sample(keys.len(), keys.len().div_ceil(10)).into_iter().map(|i| keys[i].clone()).collect();
     for key in &removed {
         paths.remove(key);
     }
@@ -265,7 +271,9 @@ fn indent(line: &str) -> usize {
 fn yaml_paths(text: &str) -> Option<YamlPaths<'_>> {
     let lines: Vec<&str> = text.lines().collect();
     let start = lines.iter().position(|l| l.trim_end() == "paths:")? + 1;
-    let end = (start..lines.len()).find(|&i| !lines[i].is_empty() && !lines[i].starts_with([' ', '#'])).unwrap_or(lines.len());
+    let end = (start..lines.len())
+        .find(|&i| !lines[i].is_empty() && !lines[i].starts_with([' ', '#']))
+        .unwrap_or(lines.len());
     let content = |i: &usize| !lines[*i].trim().is_empty() && !lines[*i].trim_start().starts_with('#');
     let key_indent = indent(lines[(start..end).find(content)?]);
     let starts: Vec<usize> = (start..end).filter(|i| content(i) && indent(lines[*i]) == key_indent).collect();
@@ -374,7 +382,8 @@ fn removing_a_tenth_of_the_paths() {
                 (text.into_bytes(), removed, operations)
             };
             runs += 1;
-            let context = format!("{label} (seed {seed:#x}; removed {} paths, first {:?})", removed.len(), removed.first());
+            let context =
+                format!("{label} (seed {seed:#x}; removed {} paths, first {:?})", removed.len(), removed.first());
             let outcome = generate(&label, mutated);
             eprintln!("{context}: {}", outcome.summary());
             if let Err(why) = check_outcome(&label, &outcome, Some(operations)) {
@@ -632,24 +641,109 @@ fn cases() -> Vec<Case> {
     ];
     // Nodes of the wrong JSON type.
     cases.extend([
-        ("a component schema that is a number", j, mutated(|d| set(d, UPDATE_SPEC, json!(42))), Warning(&["mutated.json#/components/schemas/Vcenter.VM.UpdateSpec", "must be an object"])),
-        ("a property schema that is a number", j, mutated(|d| set(d, &format!("{INFO}/properties/name"), json!(42))), Warning(&["mutated.json#/components/schemas/Vcenter.VM.Info/properties/name", "must be an object"])),
-        ("a property schema that is `true`", j, mutated(|d| set(d, &format!("{INFO}/properties/name"), json!(true))), Error(&["mutated.json#/components/schemas/Vcenter.VM.Info", "boolean"])),
-        ("a response schema that is `false`", j, mutated(|d| set(d, GET_200_SCHEMA, json!(false))), Error(&["mutated.json#/paths/~1vcenter~1vm~1{vm}/get/responses/200", "boolean"])),
-        ("`paths` that is an array", j, mutated(|d| set(d, PATHS, json!([1, 2]))), Error(&["mutated.json#/paths", "sequence"])),
-        ("`paths` that is a string", j, mutated(|d| set(d, PATHS, json!("/vcenter/vm"))), Error(&["mutated.json#/paths", "string"])),
+        (
+            "a component schema that is a number",
+            j,
+            mutated(|d| set(d, UPDATE_SPEC, json!(42))),
+            Warning(&["mutated.json#/components/schemas/Vcenter.VM.UpdateSpec", "must be an object"]),
+        ),
+        (
+            "a property schema that is a number",
+            j,
+            mutated(|d| set(d, &format!("{INFO}/properties/name"), json!(42))),
+            Warning(&["mutated.json#/components/schemas/Vcenter.VM.Info/properties/name", "must be an object"]),
+        ),
+        (
+            "a property schema that is `true`",
+            j,
+            mutated(|d| set(d, &format!("{INFO}/properties/name"), json!(true))),
+            Error(&["mutated.json#/components/schemas/Vcenter.VM.Info", "boolean"]),
+        ),
+        (
+            "a response schema that is `false`",
+            j,
+            mutated(|d| set(d, GET_200_SCHEMA, json!(false))),
+            Error(&["mutated.json#/paths/~1vcenter~1vm~1{vm}/get/responses/200", "boolean"]),
+        ),
+        (
+            "`paths` that is an array",
+            j,
+            mutated(|d| set(d, PATHS, json!([1, 2]))),
+            Error(&["mutated.json#/paths", "sequence"]),
+        ),
+        (
+            "`paths` that is a string",
+            j,
+            mutated(|d| set(d, PATHS, json!("/vcenter/vm"))),
+            Error(&["mutated.json#/paths", "string"]),
+        ),
         ("no `paths`", j, mutated(|d| drop(remove(d, "", "paths"))), Error(&["mutated.json#", "`paths`"])),
-        ("a path item that is a number", j, mutated(|d| set(d, VMS, json!(7))), Error(&["mutated.json#/paths/~1vcenter~1vm", "object"])),
-        ("a path item that is null", j, mutated(|d| set(d, VMS, Value::Null)), Error(&["mutated.json#/paths/~1vcenter~1vm", "object"])),
-        ("an operation that is a string", j, mutated(|d| set(d, &format!("{VMS}/get"), json!("list"))), Error(&["mutated.json#/paths/~1vcenter~1vm/get", "object"])),
-        ("`responses` that is an array", j, mutated(|d| set(d, &format!("{VMS}/get/responses"), json!([]))), Error(&["mutated.json#/paths/~1vcenter~1vm/get/responses"])),
-        ("`parameters` that is an object", j, mutated(|d| set(d, &format!("{VMS}/get/parameters"), json!({"name": "x"}))), Error(&["mutated.json#/paths/~1vcenter~1vm/get/parameters"])),
-        ("a parameter `in: sideways`", j, mutated(|d| set(d, &format!("{VMS}/get/parameters/0/in"), json!("sideways"))), Error(&["mutated.json#/paths/~1vcenter~1vm/get/parameters/0", "sideways"])),
-        ("`components` that is an array", j, mutated(|d| set(d, "/components", json!([]))), Error(&["mutated.json#/components"])),
-        ("`components/schemas` that is a number", j, mutated(|d| set(d, SCHEMAS, json!(5))), Error(&["mutated.json#/components/schemas"])),
-        ("`required` that is a string", j, mutated(|d| set(d, &format!("{INFO}/required"), json!("name"))), Warning(&["mutated.json#/components/schemas/Vcenter.VM.Info/required"])),
-        ("`properties` that is an array", j, mutated(|d| set(d, &format!("{INFO}/properties"), json!(["name"]))), Warning(&["mutated.json#/components/schemas/Vcenter.VM.Info/properties"])),
-        ("an array without `items`", j, mutated(|d| drop(remove(d, &format!("{VMS}/get/parameters/0/schema"), "items"))), Warning(&["mutated.json#/paths/~1vcenter~1vm/get/parameters/0/schema", "items"])),
+        (
+            "a path item that is a number",
+            j,
+            mutated(|d| set(d, VMS, json!(7))),
+            Error(&["mutated.json#/paths/~1vcenter~1vm", "object"]),
+        ),
+        (
+            "a path item that is null",
+            j,
+            mutated(|d| set(d, VMS, Value::Null)),
+            Error(&["mutated.json#/paths/~1vcenter~1vm", "object"]),
+        ),
+        (
+            "an operation that is a string",
+            j,
+            mutated(|d| set(d, &format!("{VMS}/get"), json!("list"))),
+            Error(&["mutated.json#/paths/~1vcenter~1vm/get", "object"]),
+        ),
+        (
+            "`responses` that is an array",
+            j,
+            mutated(|d| set(d, &format!("{VMS}/get/responses"), json!([]))),
+            Error(&["mutated.json#/paths/~1vcenter~1vm/get/responses"]),
+        ),
+        (
+            "`parameters` that is an object",
+            j,
+            mutated(|d| set(d, &format!("{VMS}/get/parameters"), json!({"name": "x"}))),
+            Error(&["mutated.json#/paths/~1vcenter~1vm/get/parameters"]),
+        ),
+        (
+            "a parameter `in: sideways`",
+            j,
+            mutated(|d| set(d, &format!("{VMS}/get/parameters/0/in"), json!("sideways"))),
+            Error(&["mutated.json#/paths/~1vcenter~1vm/get/parameters/0", "sideways"]),
+        ),
+        (
+            "`components` that is an array",
+            j,
+            mutated(|d| set(d, "/components", json!([]))),
+            Error(&["mutated.json#/components"]),
+        ),
+        (
+            "`components/schemas` that is a number",
+            j,
+            mutated(|d| set(d, SCHEMAS, json!(5))),
+            Error(&["mutated.json#/components/schemas"]),
+        ),
+        (
+            "`required` that is a string",
+            j,
+            mutated(|d| set(d, &format!("{INFO}/required"), json!("name"))),
+            Warning(&["mutated.json#/components/schemas/Vcenter.VM.Info/required"]),
+        ),
+        (
+            "`properties` that is an array",
+            j,
+            mutated(|d| set(d, &format!("{INFO}/properties"), json!(["name"]))),
+            Warning(&["mutated.json#/components/schemas/Vcenter.VM.Info/properties"]),
+        ),
+        (
+            "an array without `items`",
+            j,
+            mutated(|d| drop(remove(d, &format!("{VMS}/get/parameters/0/schema"), "items"))),
+            Warning(&["mutated.json#/paths/~1vcenter~1vm/get/parameters/0/schema", "items"]),
+        ),
         ("a server URL that is no URL", j, mutated(|d| set(d, "/servers/0/url", json!("::::{"))), Either),
     ]);
     // References.
@@ -721,122 +815,387 @@ fn cases() -> Vec<Case> {
     ]);
     // Names.
     cases.extend([
-        ("property names that are no identifiers", j, mutated(|d| set(d, &format!("{UPDATE_SPEC}/properties"), properties(&["", "1", "-", "self", "Self", "super", "crate", "_", "😀", "type", "a-b", "a_b", "A B", "r#type"]))), Functions(3)),
-        ("schema names that are no identifiers", j, mutated(|d| {
-            let names = ["", "1", "Self", "self", "😀", "a b", ".", "Vcenter.VM.", "...", "Option", "String", "Vec", "Result", "a/b", "a~b"];
-            let mut props = serde_json::Map::new();
-            for (i, name) in names.into_iter().enumerate() {
-                insert(d, SCHEMAS, name, json!({"type": "object", "properties": {"x": {"type": "string"}}}));
-                let escaped = name.replace('~', "~0").replace('/', "~1");
-                props.insert(format!("p{i}"), json!({"$ref": format!("#/components/schemas/{escaped}")}));
-            }
-            set(d, &format!("{UPDATE_SPEC}/properties"), Value::Object(props));
-        }), Functions(3)),
-        ("schema names that fold to one", j, mutated(|d| {
-            insert(d, SCHEMAS, "vcenter.VM.info", json!({"type": "object", "properties": {"x": {"type": "integer"}}}));
-            insert(d, SCHEMAS, "VcenterVMInfo", json!({"type": "object", "properties": {"y": {"type": "boolean"}}}));
-            set(d, &format!("{UPDATE_SPEC}/properties"), json!({
-                "a": {"$ref": "#/components/schemas/vcenter.VM.info"},
-                "b": {"$ref": "#/components/schemas/VcenterVMInfo"},
-                "c": {"$ref": "#/components/schemas/Vcenter.VM.Info"}
-            }));
-        }), Warning(&["mutated.json#/components/schemas/", "name-collision"])),
-        ("operationIds that are no identifiers", j, mutated(|d| {
-            set(d, &format!("{VMS}/get/operationId"), json!(""));
-            set(d, &format!("{VM}/get/operationId"), json!("😀"));
-            set(d, &format!("{VM}/patch/operationId"), json!("self"));
-        }), Functions(3)),
-        ("one operationId twice", j, mutated(|d| {
-            set(d, &format!("{VMS}/get/operationId"), json!("get"));
-            set(d, &format!("{VM}/get/operationId"), json!("get"));
-        }), Warning(&["mutated.json#/paths/", "name-collision"])),
-        ("no operationIds", j, mutated(|d| {
-            for (item, method) in [(VMS, "get"), (VM, "get"), (VM, "patch")] {
-                remove(d, &format!("{item}/{method}"), "operationId");
-            }
-        }), Functions(3)),
-        ("parameter names that are no identifiers", j, mutated(|d| {
-            set(d, &format!("{VMS}/get/parameters"), json!([
-                {"name": "", "in": "query", "schema": {"type": "string"}},
-                {"name": "self", "in": "query", "schema": {"type": "string"}},
-                {"name": "😀", "in": "header", "schema": {"type": "string"}},
-                {"name": "a-b", "in": "query", "schema": {"type": "string"}},
-                {"name": "a_b", "in": "query", "schema": {"type": "string"}},
-                {"name": "filter.names", "in": "query", "schema": {"type": "string"}},
-                {"name": "a_b", "in": "query", "schema": {"type": "string"}}
-            ]));
-        }), Warning(&["mutated.json#/paths/~1vcenter~1vm/get/parameters/6", "twice"])),
+        (
+            "property names that are no identifiers",
+            j,
+            mutated(|d| {
+                set(
+                    d,
+                    &format!("{UPDATE_SPEC}/properties"),
+                    properties(&[
+                        "", "1", "-", "self", "Self", "super", "crate", "_", "😀", "type", "a-b", "a_b", "A B",
+                        "r#type",
+                    ]),
+                )
+            }),
+            Functions(3),
+        ),
+        (
+            "schema names that are no identifiers",
+            j,
+            mutated(|d| {
+                let names = [
+                    "",
+                    "1",
+                    "Self",
+                    "self",
+                    "😀",
+                    "a b",
+                    ".",
+                    "Vcenter.VM.",
+                    "...",
+                    "Option",
+                    "String",
+                    "Vec",
+                    "Result",
+                    "a/b",
+                    "a~b",
+                ];
+                let mut props = serde_json::Map::new();
+                for (i, name) in names.into_iter().enumerate() {
+                    insert(d, SCHEMAS, name, json!({"type": "object", "properties": {"x": {"type": "string"}}}));
+                    let escaped = name.replace('~', "~0").replace('/', "~1");
+                    props.insert(format!("p{i}"), json!({"$ref": format!("#/components/schemas/{escaped}")}));
+                }
+                set(d, &format!("{UPDATE_SPEC}/properties"), Value::Object(props));
+            }),
+            Functions(3),
+        ),
+        (
+            "schema names that fold to one",
+            j,
+            mutated(|d| {
+                insert(
+                    d,
+                    SCHEMAS,
+                    "vcenter.VM.info",
+                    json!({"type": "object", "properties": {"x": {"type": "integer"}}}),
+                );
+                insert(
+                    d,
+                    SCHEMAS,
+                    "VcenterVMInfo",
+                    json!({"type": "object", "properties": {"y": {"type": "boolean"}}}),
+                );
+                set(
+                    d,
+                    &format!("{UPDATE_SPEC}/properties"),
+                    json!({
+                        "a": {"$ref": "#/components/schemas/vcenter.VM.info"},
+                        "b": {"$ref": "#/components/schemas/VcenterVMInfo"},
+                        "c": {"$ref": "#/components/schemas/Vcenter.VM.Info"}
+                    }),
+                );
+            }),
+            Warning(&["mutated.json#/components/schemas/", "name-collision"]),
+        ),
+        (
+            "operationIds that are no identifiers",
+            j,
+            mutated(|d| {
+                set(d, &format!("{VMS}/get/operationId"), json!(""));
+                set(d, &format!("{VM}/get/operationId"), json!("😀"));
+                set(d, &format!("{VM}/patch/operationId"), json!("self"));
+            }),
+            Functions(3),
+        ),
+        (
+            "one operationId twice",
+            j,
+            mutated(|d| {
+                set(d, &format!("{VMS}/get/operationId"), json!("get"));
+                set(d, &format!("{VM}/get/operationId"), json!("get"));
+            }),
+            Warning(&["mutated.json#/paths/", "name-collision"]),
+        ),
+        (
+            "no operationIds",
+            j,
+            mutated(|d| {
+                for (item, method) in [(VMS, "get"), (VM, "get"), (VM, "patch")] {
+                    remove(d, &format!("{item}/{method}"), "operationId");
+                }
+            }),
+            Functions(3),
+        ),
+        (
+            "parameter names that are no identifiers",
+            j,
+            mutated(|d| {
+                set(
+                    d,
+                    &format!("{VMS}/get/parameters"),
+                    json!([
+                        {"name": "", "in": "query", "schema": {"type": "string"}},
+                        {"name": "self", "in": "query", "schema": {"type": "string"}},
+                        {"name": "😀", "in": "header", "schema": {"type": "string"}},
+                        {"name": "a-b", "in": "query", "schema": {"type": "string"}},
+                        {"name": "a_b", "in": "query", "schema": {"type": "string"}},
+                        {"name": "filter.names", "in": "query", "schema": {"type": "string"}},
+                        {"name": "a_b", "in": "query", "schema": {"type": "string"}}
+                    ]),
+                );
+            }),
+            Warning(&["mutated.json#/paths/~1vcenter~1vm/get/parameters/6", "twice"]),
+        ),
     ]);
     // Path keys. (A key without a leading `/` is dropped without a word, and some keys generate a
     // Cargo.toml that does not load: see the `bug_*` tests.)
     cases.extend([
         ("a path key without a leading slash", j, mutated(|d| rename_path(d, "/vcenter/vm", "vcenter/vm")), Either),
         ("an empty path key", j, mutated(|d| rename_path(d, "/vcenter/vm", "")), Either),
-        ("unbalanced braces in a path", j, mutated(|d| rename_path(d, "/vcenter/vm/{vm}", "/vcenter/vm/{vm")), Error(&["mutated.json#/paths/~1vcenter~1vm~1{vm", "unbalanced"])),
-        ("a closing brace alone in a path", j, mutated(|d| rename_path(d, "/vcenter/vm", "/vcenter/vm}")), Error(&["mutated.json#/paths/~1vcenter~1vm}", "unbalanced"])),
-        ("nested braces in a path", j, mutated(|d| rename_path(d, "/vcenter/vm/{vm}", "/vcenter/vm/{{vm}}")), Error(&["mutated.json#/paths/~1vcenter~1vm~1{{vm}}", "unbalanced"])),
-        ("an empty template parameter", j, mutated(|d| rename_path(d, "/vcenter/vm/{vm}", "/vcenter/vm/{}")), Warning(&["mutated.json#/paths/~1vcenter~1vm~1{}/get", "not declared"])),
-        ("an undeclared path parameter", j, mutated(|d| rename_path(d, "/vcenter/vm/{vm}", "/vcenter/vm/{vm}/disk/{disk}")), Warning(&["mutated.json#/paths/~1vcenter~1vm~1{vm}~1disk~1{disk}/get", "`disk`"])),
-        ("a declared path parameter missing from the template", j, mutated(|d| rename_path(d, "/vcenter/vm/{vm}", "/vcenter/vm/one")), Warning(&["mutated.json#/paths/~1vcenter~1vm~1one/get/parameters/0", "`vm`"])),
-        ("one template parameter twice", j, mutated(|d| rename_path(d, "/vcenter/vm/{vm}", "/vcenter/vm/{vm}/{vm}")), Either),
-        ("a path with a query string", j, mutated(|d| rename_path(d, "/vcenter/vm", "/vcenter/vm?action=list&vmw-task=true")), Functions(3)),
-        ("a path with `?~action=`", j, mutated(|d| rename_path(d, "/vcenter/vm", "/vcenter/vm?~action=")), Functions(3)),
+        (
+            "unbalanced braces in a path",
+            j,
+            mutated(|d| rename_path(d, "/vcenter/vm/{vm}", "/vcenter/vm/{vm")),
+            Error(&["mutated.json#/paths/~1vcenter~1vm~1{vm", "unbalanced"]),
+        ),
+        (
+            "a closing brace alone in a path",
+            j,
+            mutated(|d| rename_path(d, "/vcenter/vm", "/vcenter/vm}")),
+            Error(&["mutated.json#/paths/~1vcenter~1vm}", "unbalanced"]),
+        ),
+        (
+            "nested braces in a path",
+            j,
+            mutated(|d| rename_path(d, "/vcenter/vm/{vm}", "/vcenter/vm/{{vm}}")),
+            Error(&["mutated.json#/paths/~1vcenter~1vm~1{{vm}}", "unbalanced"]),
+        ),
+        (
+            "an empty template parameter",
+            j,
+            mutated(|d| rename_path(d, "/vcenter/vm/{vm}", "/vcenter/vm/{}")),
+            Warning(&["mutated.json#/paths/~1vcenter~1vm~1{}/get", "not declared"]),
+        ),
+        (
+            "an undeclared path parameter",
+            j,
+            mutated(|d| rename_path(d, "/vcenter/vm/{vm}", "/vcenter/vm/{vm}/disk/{disk}")),
+            Warning(&["mutated.json#/paths/~1vcenter~1vm~1{vm}~1disk~1{disk}/get", "`disk`"]),
+        ),
+        (
+            "a declared path parameter missing from the template",
+            j,
+            mutated(|d| rename_path(d, "/vcenter/vm/{vm}", "/vcenter/vm/one")),
+            Warning(&["mutated.json#/paths/~1vcenter~1vm~1one/get/parameters/0", "`vm`"]),
+        ),
+        (
+            "one template parameter twice",
+            j,
+            mutated(|d| rename_path(d, "/vcenter/vm/{vm}", "/vcenter/vm/{vm}/{vm}")),
+            Either,
+        ),
+        (
+            "a path with a query string",
+            j,
+            mutated(|d| rename_path(d, "/vcenter/vm", "/vcenter/vm?action=list&vmw-task=true")),
+            Functions(3),
+        ),
+        (
+            "a path with `?~action=`",
+            j,
+            mutated(|d| rename_path(d, "/vcenter/vm", "/vcenter/vm?~action=")),
+            Functions(3),
+        ),
         ("a path with non-ASCII", j, mutated(|d| rename_path(d, "/vcenter/vm", "/vcenter/vm/😀/ä")), Functions(3)),
-        ("path segments that are keywords", j, mutated(|d| rename_path(d, "/vcenter/vm", "/vcenter/self/super/crate/type/Self")), Functions(3)),
-        ("a path segment that starts with a digit", j, mutated(|d| rename_path(d, "/vcenter/vm", "/vcenter/1vm/2")), Functions(3)),
+        (
+            "path segments that are keywords",
+            j,
+            mutated(|d| rename_path(d, "/vcenter/vm", "/vcenter/self/super/crate/type/Self")),
+            Functions(3),
+        ),
+        (
+            "a path segment that starts with a digit",
+            j,
+            mutated(|d| rename_path(d, "/vcenter/vm", "/vcenter/1vm/2")),
+            Functions(3),
+        ),
         ("a path segment of punctuation", j, mutated(|d| rename_path(d, "/vcenter/vm", "/vcenter/--/x")), Functions(3)),
         ("a namespace of punctuation", j, mutated(|d| rename_path(d, "/vcenter/vm", "/--/x")), Functions(3)),
         ("a namespace named `runtime`", j, mutated(|d| rename_path(d, "/vcenter/vm", "/runtime/x")), Functions(3)),
         ("a path that is only `/`", j, mutated(|d| rename_path(d, "/vcenter/vm", "/")), Either),
-        ("paths that differ only in case", j, mutated(|d| {
-            let item = d.pointer(VMS).cloned().expect("the base spec has /vcenter/vm");
-            insert(d, PATHS, "/vcenter/VM", item);
-        }), Functions(4)),
+        (
+            "paths that differ only in case",
+            j,
+            mutated(|d| {
+                let item = d.pointer(VMS).cloned().expect("the base spec has /vcenter/vm");
+                insert(d, PATHS, "/vcenter/VM", item);
+            }),
+            Functions(4),
+        ),
     ]);
     // Whole documents and bytes.
     cases.extend([
         ("an empty document `{}`", j, b"{}".to_vec(), Error(&["mutated.json#", "`openapi`"])),
-        ("a document that is a JSON array", j, br#"[{"openapi": "3.0.3"}]"#.to_vec(), Error(&["mutated.json#", "object"])),
+        (
+            "a document that is a JSON array",
+            j,
+            br#"[{"openapi": "3.0.3"}]"#.to_vec(),
+            Error(&["mutated.json#", "object"]),
+        ),
         ("a document that is a JSON string", j, br#""openapi""#.to_vec(), Error(&["mutated.json#", "object"])),
         ("a document that is `null`", j, b"null".to_vec(), Error(&["mutated.json#", "object"])),
         ("an empty file", j, Vec::new(), Error(&["mutated.json#"])),
         ("a file of blanks", j, b" \n\t\n".to_vec(), Error(&["mutated.json#"])),
         ("a byte-order mark alone", j, "\u{feff}".as_bytes().to_vec(), Error(&["mutated.json#"])),
-        ("Swagger 2.0", j, br#"{"swagger": "2.0", "info": {"title": "x", "version": "1"}, "paths": {}}"#.to_vec(), Error(&["mutated.json#", "Swagger 2.0"])),
+        (
+            "Swagger 2.0",
+            j,
+            br#"{"swagger": "2.0", "info": {"title": "x", "version": "1"}, "paths": {}}"#.to_vec(),
+            Error(&["mutated.json#", "Swagger 2.0"]),
+        ),
         ("OpenAPI 3.1", j, mutated(|d| set(d, "/openapi", json!("3.1.0"))), Error(&["mutated.json#/openapi", "3.1.0"])),
-        ("an `openapi` version that is a number", j, mutated(|d| set(d, "/openapi", json!(3.0))), Warning(&["mutated.json#/openapi", "number"])),
+        (
+            "an `openapi` version that is a number",
+            j,
+            mutated(|d| set(d, "/openapi", json!(3.0))),
+            Warning(&["mutated.json#/openapi", "number"]),
+        ),
         ("no `info`", j, mutated(|d| drop(remove(d, "", "info"))), Error(&["mutated.json#", "`info`"])),
-        ("a number out of range", j, mutated_text(|d| insert(d, &format!("{UPDATE_SPEC}/properties/name"), "maximum", json!(1)), |t| t.replacen("\"maximum\": 1", "\"maximum\": 1e400", 1)), Error(&["mutated.json#/components/schemas/Vcenter.VM.UpdateSpec/properties/name/maximum", " line ", " column ", "out of range"])),
-        ("nesting deeper than the JSON parser goes", j, mutated(|d| set(d, &format!("{UPDATE_SPEC}/properties/name"), nested_arrays(200))), Error(&["mutated.json#/components/schemas/Vcenter.VM.UpdateSpec/properties/name/items", " line ", " column ", "recursion limit"])),
+        (
+            "a number out of range",
+            j,
+            mutated_text(
+                |d| insert(d, &format!("{UPDATE_SPEC}/properties/name"), "maximum", json!(1)),
+                |t| t.replacen("\"maximum\": 1", "\"maximum\": 1e400", 1),
+            ),
+            Error(&[
+                "mutated.json#/components/schemas/Vcenter.VM.UpdateSpec/properties/name/maximum",
+                " line ",
+                " column ",
+                "out of range",
+            ]),
+        ),
+        (
+            "nesting deeper than the JSON parser goes",
+            j,
+            mutated(|d| set(d, &format!("{UPDATE_SPEC}/properties/name"), nested_arrays(200))),
+            Error(&[
+                "mutated.json#/components/schemas/Vcenter.VM.UpdateSpec/properties/name/items",
+                " line ",
+                " column ",
+                "recursion limit",
+            ]),
+        ),
         ("a lone `}` at the end", j, mutated_text(|_| {}, |t| format!("{t} }}")), Either),
-        ("non-UTF-8 bytes", j, { let mut b = mutated(|_| {}); let at = b.len() / 2; b.splice(at..at, [0xFF, 0xFE]); b }, Error(&["mutated.json#", "UTF-8"])),
-        ("a NUL byte", j, { let mut b = mutated(|_| {}); b.insert(1, 0); b }, Error(&["mutated.json#", "line 1 column 2"])),
+        (
+            "non-UTF-8 bytes",
+            j,
+            {
+                let mut b = mutated(|_| {});
+                let at = b.len() / 2;
+                b.splice(at..at, [0xFF, 0xFE]);
+                b
+            },
+            Error(&["mutated.json#", "UTF-8"]),
+        ),
+        (
+            "a NUL byte",
+            j,
+            {
+                let mut b = mutated(|_| {});
+                b.insert(1, 0);
+                b
+            },
+            Error(&["mutated.json#", "line 1 column 2"]),
+        ),
     ]);
     // YAML, from the workspace's spec.
     cases.extend([
-        ("a tab in YAML indentation", y, yaml(|t| t.replacen("\n  /api/", "\n\t/api/", 1)), Error(&["mutated.yaml#", "invalid YAML", " line ", " column "])),
-        ("a YAML line indented by one space too many", y, yaml(|t| t.replacen("\n    get:", "\n     get:", 1)), Error(&["mutated.yaml#/paths", "invalid YAML", " line ", " column "])),
-        ("a YAML line indented by one space too few", y, yaml(|t| t.replacen("\n      operationId:", "\n     operationId:", 1)), Error(&["mutated.yaml#/paths/~1api~1appliance~1recovery~1reconciliation~1job", "invalid YAML", " line "])),
-        ("an unterminated YAML quote", y, yaml(|t| t.replacen("\"200\":", "\"200:", 1)), Error(&["mutated.yaml#/paths", "invalid YAML", " line "])),
-        ("a duplicate YAML key", y, yaml(|t| t.replacen("\ninfo:\n", "\ninfo:\n  title: twice\n", 1)), Error(&["mutated.yaml#/info", "duplicate", " line "])),
-        ("two YAML documents", y, yaml(|t| format!("{t}\n---\nopenapi: 3.0.3\n")), Error(&["mutated.yaml#", "more than one document"])),
-        ("a YAML merge of a scalar", y, yaml(|t| t.replacen("\ninfo:\n", "\ninfo:\n  <<: 5\n", 1)), Error(&["mutated.yaml#", "merge"])),
-        ("a YAML sequence as a mapping key", y, yaml(|t| t.replacen("\ninfo:\n", "\ninfo:\n  ? [a, b]\n  : c\n", 1)), Error(&["mutated.yaml#/info", "key"])),
-        ("a YAML `.nan`", y, yaml(|t| t.replacen("\ninfo:\n", "\ninfo:\n  x-nan: .nan\n", 1)), Error(&["mutated.yaml#/info/x-nan", "JSON"])),
-        ("an undefined YAML alias", y, yaml(|t| t.replacen("\ninfo:\n", "\ninfo:\n  x-alias: *nothing\n", 1)), Error(&["mutated.yaml#/info/x-alias", "anchor"])),
-        ("a YAML alias bomb", y, yaml(|t| {
-            let mut bomb = String::from("\nx-bomb:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
-            for i in 1..9 {
-                let p = format!("*a{}", i - 1);
-                bomb.push_str(&format!("  a{i}: &a{i} [{}]\n", [p.as_str(); 10].join(", ")));
-            }
-            t.replacen("\npaths:\n", &format!("{bomb}paths:\n"), 1)
-        }), Error(&["mutated.yaml#/x-bomb", "limit"])),
+        (
+            "a tab in YAML indentation",
+            y,
+            yaml(|t| t.replacen("\n  /api/", "\n\t/api/", 1)),
+            Error(&["mutated.yaml#", "invalid YAML", " line ", " column "]),
+        ),
+        (
+            "a YAML line indented by one space too many",
+            y,
+            yaml(|t| t.replacen("\n    get:", "\n     get:", 1)),
+            Error(&["mutated.yaml#/paths", "invalid YAML", " line ", " column "]),
+        ),
+        (
+            "a YAML line indented by one space too few",
+            y,
+            yaml(|t| t.replacen("\n      operationId:", "\n     operationId:", 1)),
+            Error(&["mutated.yaml#/paths/~1api~1appliance~1recovery~1reconciliation~1job", "invalid YAML", " line "]),
+        ),
+        (
+            "an unterminated YAML quote",
+            y,
+            yaml(|t| t.replacen("\"200\":", "\"200:", 1)),
+            Error(&["mutated.yaml#/paths", "invalid YAML", " line "]),
+        ),
+        (
+            "a duplicate YAML key",
+            y,
+            yaml(|t| t.replacen("\ninfo:\n", "\ninfo:\n  title: twice\n", 1)),
+            Error(&["mutated.yaml#/info", "duplicate", " line "]),
+        ),
+        (
+            "two YAML documents",
+            y,
+            yaml(|t| format!("{t}\n---\nopenapi: 3.0.3\n")),
+            Error(&["mutated.yaml#", "more than one document"]),
+        ),
+        (
+            "a YAML merge of a scalar",
+            y,
+            yaml(|t| t.replacen("\ninfo:\n", "\ninfo:\n  <<: 5\n", 1)),
+            Error(&["mutated.yaml#", "merge"]),
+        ),
+        (
+            "a YAML sequence as a mapping key",
+            y,
+            yaml(|t| t.replacen("\ninfo:\n", "\ninfo:\n  ? [a, b]\n  : c\n", 1)),
+            Error(&["mutated.yaml#/info", "key"]),
+        ),
+        (
+            "a YAML `.nan`",
+            y,
+            yaml(|t| t.replacen("\ninfo:\n", "\ninfo:\n  x-nan: .nan\n", 1)),
+            Error(&["mutated.yaml#/info/x-nan", "JSON"]),
+        ),
+        (
+            "an undefined YAML alias",
+            y,
+            yaml(|t| t.replacen("\ninfo:\n", "\ninfo:\n  x-alias: *nothing\n", 1)),
+            Error(&["mutated.yaml#/info/x-alias", "anchor"]),
+        ),
+        (
+            "a YAML alias bomb",
+            y,
+            yaml(|t| {
+                let mut bomb = String::from("\nx-bomb:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+                for i in 1..9 {
+                    let p = format!("*a{}", i - 1);
+                    bomb.push_str(&format!("  a{i}: &a{i} [{}]\n", [p.as_str(); 10].join(", ")));
+                }
+                t.replacen("\npaths:\n", &format!("{bomb}paths:\n"), 1)
+            }),
+            Error(&["mutated.yaml#/x-bomb", "limit"]),
+        ),
         ("a YAML tag", y, yaml(|t| t.replacen("\ninfo:\n", "\ninfo:\n  x-tagged: !custom {a: 1}\n", 1)), Functions(2)),
-        ("an unquoted YAML `openapi: 3.0`", y, yaml(|t| t.replacen("openapi: 3.0.3", "openapi: 3.0", 1)), Warning(&["mutated.yaml#/openapi", "number"])),
-        ("a YAML document that is a sequence", y, b"- openapi: 3.0.3\n- paths: {}\n".to_vec(), Error(&["mutated.yaml#", "object"])),
+        (
+            "an unquoted YAML `openapi: 3.0`",
+            y,
+            yaml(|t| t.replacen("openapi: 3.0.3", "openapi: 3.0", 1)),
+            Warning(&["mutated.yaml#/openapi", "number"]),
+        ),
+        (
+            "a YAML document that is a sequence",
+            y,
+            b"- openapi: 3.0.3\n- paths: {}\n".to_vec(),
+            Error(&["mutated.yaml#", "object"]),
+        ),
         ("a YAML document that is a scalar", y, b"openapi\n".to_vec(), Error(&["mutated.yaml#", "object"])),
-        ("a YAML `paths` that is a sequence", y, yaml(|t| t.replacen("\npaths:\n  /api/", "\npaths:\n  - /api/", 1)), Error(&["mutated.yaml#/paths", "sequence"])),
+        (
+            "a YAML `paths` that is a sequence",
+            y,
+            yaml(|t| t.replacen("\npaths:\n  /api/", "\npaths:\n  - /api/", 1)),
+            Error(&["mutated.yaml#/paths", "sequence"]),
+        ),
     ]);
     cases
 }
@@ -928,7 +1287,11 @@ fn a_path_key_without_a_leading_slash_is_an_error() {
         Outcome::Failed(e) => e.to_string(),
         Outcome::Panicked(p) => panic!("{p}"),
     };
-    assert!(said.contains("mutated.json#/paths/vcenter~1vm"), "nothing names the path key `vcenter/vm`; {}; said: {said:?}", outcome.summary());
+    assert!(
+        said.contains("mutated.json#/paths/vcenter~1vm"),
+        "nothing names the path key `vcenter/vm`; {}; said: {said:?}",
+        outcome.summary()
+    );
 }
 
 #[test]
@@ -938,9 +1301,8 @@ fn text_after_the_json_document_is_an_error() {
     for (what, tail) in [("a lone `}`", " }"), ("a second document", "\n{\"openapi\": \"3.0.3\"}")] {
         let outcome = generate("mutated.json", mutated_text(|_| {}, |t| format!("{t}{tail}")));
         let result = match &outcome {
-            Outcome::Failed(e) => check_error("mutated.json", e).and_then(|()| {
-                if e.to_string().contains(" line ") { Ok(()) } else { Err(format!("no line in {e}")) }
-            }),
+            Outcome::Failed(e) => check_error("mutated.json", e)
+                .and_then(|()| if e.to_string().contains(" line ") { Ok(()) } else { Err(format!("no line in {e}")) }),
             other => Err(format!("expected a syntax error, got {}", other.summary())),
         };
         if let Err(why) = result {
@@ -959,7 +1321,10 @@ fn the_utf8_error_says_where() {
     let outcome = generate("mutated.json", text.as_bytes()[..at].to_vec());
     let Outcome::Failed(e) = &outcome else { panic!("expected an error, got {}", outcome.summary()) };
     let message = e.to_string();
-    assert!(message.contains("line") || message.contains("byte"), "the error does not say where the bad byte is: {message}");
+    assert!(
+        message.contains("line") || message.contains("byte"),
+        "the error does not say where the bad byte is: {message}"
+    );
 }
 
 #[test]
@@ -974,10 +1339,13 @@ fn an_operation_at_the_crate_root_gets_the_root_module() {
     let mut failures = Vec::new();
     let cases = [
         ("path `/` under server `/api`", mutated(|d| rename_path(d, "/vcenter/vm", "/"))),
-        ("path `/api` without servers", mutated(|d| {
-            set(d, "/servers", json!([]));
-            rename_path(d, "/vcenter/vm", "/api");
-        })),
+        (
+            "path `/api` without servers",
+            mutated(|d| {
+                set(d, "/servers", json!([]));
+                rename_path(d, "/vcenter/vm", "/api");
+            }),
+        ),
     ];
     for (what, bytes) in cases {
         let generated = generated_or_panic(generate("mutated.json", bytes));
@@ -1020,13 +1388,37 @@ fn a_namespace_named_like_a_built_in_feature_is_renamed() {
 fn recursive_unions_are_boxed() {
     let mut failures = Vec::new();
     let cases = [
-        ("oneOf", mutated(|d| set(d, UPDATE_SPEC, json!({"oneOf": [{"$ref": "#/components/schemas/Vcenter.VM.UpdateSpec"}, {"type": "string"}]}))), &["UpdateSpec(UpdateSpec)"][..]),
-        ("anyOf", mutated(|d| set(d, UPDATE_SPEC, json!({"anyOf": [{"$ref": "#/components/schemas/Vcenter.VM.UpdateSpec"}, {"type": "string"}]}))), &["UpdateSpec(UpdateSpec)"][..]),
-        ("oneOf A -> B -> A", mutated(|d| {
-            insert(d, SCHEMAS, "A", json!({"oneOf": [{"$ref": "#/components/schemas/B"}, {"type": "string"}]}));
-            insert(d, SCHEMAS, "B", json!({"oneOf": [{"$ref": "#/components/schemas/A"}, {"type": "integer"}]}));
-            set(d, GET_200_SCHEMA, json!({"$ref": "#/components/schemas/A"}));
-        }), &["B(crate::b::B)", "A(crate::a::A)"][..]),
+        (
+            "oneOf",
+            mutated(|d| {
+                set(
+                    d,
+                    UPDATE_SPEC,
+                    json!({"oneOf": [{"$ref": "#/components/schemas/Vcenter.VM.UpdateSpec"}, {"type": "string"}]}),
+                )
+            }),
+            &["UpdateSpec(UpdateSpec)"][..],
+        ),
+        (
+            "anyOf",
+            mutated(|d| {
+                set(
+                    d,
+                    UPDATE_SPEC,
+                    json!({"anyOf": [{"$ref": "#/components/schemas/Vcenter.VM.UpdateSpec"}, {"type": "string"}]}),
+                )
+            }),
+            &["UpdateSpec(UpdateSpec)"][..],
+        ),
+        (
+            "oneOf A -> B -> A",
+            mutated(|d| {
+                insert(d, SCHEMAS, "A", json!({"oneOf": [{"$ref": "#/components/schemas/B"}, {"type": "string"}]}));
+                insert(d, SCHEMAS, "B", json!({"oneOf": [{"$ref": "#/components/schemas/A"}, {"type": "integer"}]}));
+                set(d, GET_200_SCHEMA, json!({"$ref": "#/components/schemas/A"}));
+            }),
+            &["B(crate::b::B)", "A(crate::a::A)"][..],
+        ),
     ];
     // The cycle is infinite when every variant on it holds its type unboxed.
     for (what, bytes, unboxed) in cases {

@@ -31,7 +31,11 @@ fn vendored_copy_builds_outside_the_workspace() {
     std::fs::copy(workspace_root().join("Cargo.lock"), krate.join("Cargo.lock")).expect("copy lock file");
     let before = files_below(&krate);
 
-    for args in [&["build", "--quiet"][..], &["build", "--quiet", "--no-default-features"], &["build", "--quiet", "--features", "regenerate"]] {
+    for args in [
+        &["build", "--quiet"][..],
+        &["build", "--quiet", "--no-default-features"],
+        &["build", "--quiet", "--features", "regenerate"],
+    ] {
         let output = cargo()
             .args(args)
             .current_dir(&krate)
@@ -39,7 +43,11 @@ fn vendored_copy_builds_outside_the_workspace() {
             .env("RUSTFLAGS", "-D warnings")
             .output()
             .expect("run cargo");
-        let run = vsphere_tests::Run { ok: output.status.success(), stderr: String::from_utf8_lossy(&output.stderr).into_owned(), elapsed: Default::default() };
+        let run = vsphere_tests::Run {
+            ok: output.status.success(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            elapsed: Default::default(),
+        };
         assert_ok(&run, &format!("cargo {} in the vendored copy", args.join(" ")));
     }
     // Building changed nothing in the crate (Cargo.lock aside).

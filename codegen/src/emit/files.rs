@@ -20,9 +20,17 @@ const RUNTIME: &[(&str, &str)] = &[
 
 pub(crate) fn crate_files(krate: &Crate, config: &Config) -> Vec<EmittedFile> {
     let all: Vec<String> = krate.sources.iter().map(|s| s.label.clone()).collect();
-    let mut out = vec![EmittedFile { path: "Cargo.toml".to_owned(), sources: all.clone(), content: Content::Text(manifest(krate, config)) }];
+    let mut out = vec![EmittedFile {
+        path: "Cargo.toml".to_owned(),
+        sources: all.clone(),
+        content: Content::Text(manifest(krate, config)),
+    }];
     for (path, text) in RUNTIME {
-        out.push(EmittedFile { path: (*path).to_owned(), sources: Vec::new(), content: Content::RustText((*text).to_owned()) });
+        out.push(EmittedFile {
+            path: (*path).to_owned(),
+            sources: Vec::new(),
+            content: Content::RustText((*text).to_owned()),
+        });
     }
     if let Some(ws) = config.workspace() {
         let spec_dir = &ws.spec_dir;
@@ -56,7 +64,11 @@ vsphere-codegen = {{ path = "{codegen}", optional = true }}
 "#,
             codegen = ws.codegen_from_shim
         );
-        out.push(EmittedFile { path: "regenerate/Cargo.toml".to_owned(), sources: all.clone(), content: Content::Text(shim_manifest) });
+        out.push(EmittedFile {
+            path: "regenerate/Cargo.toml".to_owned(),
+            sources: all.clone(),
+            content: Content::Text(shim_manifest),
+        });
         let shim = r#"//! Links `vsphere-api`'s build script to the generator when built inside the workspace.
 //!
 //! The generator is an optional dependency of this crate, enabled by the workspace (feature
@@ -88,7 +100,11 @@ pub fn regenerate(manifest_dir: &str, spec_dir: &str) {
     }
 }
 "#;
-        out.push(EmittedFile { path: "regenerate/src/lib.rs".to_owned(), sources: all, content: Content::RustText(shim.to_owned()) });
+        out.push(EmittedFile {
+            path: "regenerate/src/lib.rs".to_owned(),
+            sources: all,
+            content: Content::RustText(shim.to_owned()),
+        });
     }
     out
 }
@@ -100,9 +116,16 @@ fn manifest(krate: &Crate, config: &Config) -> String {
     features.push_str("# The async client: reqwest with rustls (ring), TLS verified by default.\n");
     features.push_str("client = [\"dep:reqwest\", \"dep:rustls\"]\n");
     features.push_str("# Every namespace.\n");
-    features.push_str(&format!("full = [{}]\n", namespaces.iter().map(|n| format!("\"{}\"", n.trim_start_matches("r#"))).collect::<Vec<_>>().join(", ")));
+    features.push_str(&format!(
+        "full = [{}]\n",
+        namespaces.iter().map(|n| format!("\"{}\"", n.trim_start_matches("r#"))).collect::<Vec<_>>().join(", ")
+    ));
     for (ns, files) in &krate.features {
-        features.push_str(&format!("# Operations of `{}` ({}).\n", ns.trim_start_matches("r#"), files.iter().cloned().collect::<Vec<_>>().join(", ")));
+        features.push_str(&format!(
+            "# Operations of `{}` ({}).\n",
+            ns.trim_start_matches("r#"),
+            files.iter().cloned().collect::<Vec<_>>().join(", ")
+        ));
         features.push_str(&format!("{} = []\n", ns.trim_start_matches("r#")));
     }
     let (regen_feature, regen_dep) = if config.workspace().is_some() {
@@ -149,7 +172,13 @@ pub(crate) fn lib_rs(krate: &Crate, config: &Config, module: TokenStream) -> Tok
         String::new(),
     ];
     for s in &krate.sources {
-        lines.push(format!("- {}: {} {} (sha256 {})", docs::code(&s.label), docs::lines(&s.title).join(" "), docs::code(&s.version), docs::code(&s.sha256)));
+        lines.push(format!(
+            "- {}: {} {} (sha256 {})",
+            docs::code(&s.label),
+            docs::lines(&s.title).join(" "),
+            docs::code(&s.version),
+            docs::code(&s.sha256)
+        ));
         for (key, value) in &s.extensions {
             lines.push(format!("  - `{key}`: {}", docs::code(value)));
         }
@@ -177,8 +206,18 @@ pub(crate) fn lib_rs(krate: &Crate, config: &Config, module: TokenStream) -> Tok
         .map(str::to_owned),
     );
     for (ns, files) in &krate.features {
-        let ops: usize = krate.modules.iter().filter(|(p, _)| p.first() == Some(ns)).map(|(_, m)| m.operations.iter().filter(|o| o.from_spec).count()).sum();
-        lines.push(format!("- `{}`: {} from {}.", ns.trim_start_matches("r#"), if ops == 1 { "1 operation".to_owned() } else { format!("{ops} operations") }, files.iter().map(|f| docs::code(f)).collect::<Vec<_>>().join(", ")));
+        let ops: usize = krate
+            .modules
+            .iter()
+            .filter(|(p, _)| p.first() == Some(ns))
+            .map(|(_, m)| m.operations.iter().filter(|o| o.from_spec).count())
+            .sum();
+        lines.push(format!(
+            "- `{}`: {} from {}.",
+            ns.trim_start_matches("r#"),
+            if ops == 1 { "1 operation".to_owned() } else { format!("{ops} operations") },
+            files.iter().map(|f| docs::code(f)).collect::<Vec<_>>().join(", ")
+        ));
     }
     if let Some(example) = example(krate, &config.crate_name().replace('-', "_")) {
         lines.push(String::new());
@@ -204,7 +243,9 @@ fn example(krate: &Crate, crate_ident: &str) -> Option<Vec<String>> {
         .modules
         .values()
         .flat_map(|m| m.operations.iter())
-        .filter(|o| o.from_spec && o.params.is_empty() && o.body.is_none() && o.optional.is_none() && o.deprecated.is_none())
+        .filter(|o| {
+            o.from_spec && o.params.is_empty() && o.body.is_none() && o.optional.is_none() && o.deprecated.is_none()
+        })
         .min_by(|a, b| a.rust_path.cmp(&b.rust_path))?;
     Some(
         [

@@ -100,7 +100,11 @@ fn field_tokens(ctx: &Ctx, f: &Field) -> TokenStream {
             serde_args.push(quote! { skip_serializing_if = #skip });
         }
     }
-    let serde = if serde_args.is_empty() { TokenStream::new() } else { quote! { #[serde(#(#serde_args),*)] } };
+    let serde = if serde_args.is_empty() {
+        TokenStream::new()
+    } else {
+        quote! { #[serde(#(#serde_args),*)] }
+    };
     quote! {
         #doc
         #serde
@@ -111,13 +115,21 @@ fn field_tokens(ctx: &Ctx, f: &Field) -> TokenStream {
 fn strukt(ctx: &Ctx, name: &proc_macro2::Ident, s: &Struct, doc: TokenStream, gate: TokenStream) -> TokenStream {
     let (ser, de) = (ctx.import("Serialize"), ctx.import("Deserialize"));
     let all_optional = s.fields.iter().all(Field::optional);
-    let default = if all_optional { quote! { Default, } } else { TokenStream::new() };
+    let default = if all_optional {
+        quote! { Default, }
+    } else {
+        TokenStream::new()
+    };
     let fields = s.fields.iter().map(|f| field_tokens(ctx, f));
     let additional = s.additional.as_ref().map(|ty| {
         let map = ctx.import("BTreeMap");
         let string = ctx.prelude("String");
         let ty = ctx.ty(ty);
-        let field = if s.fields.iter().any(|f| f.ident == "additional_properties") { quote! { additional_properties_ } } else { quote! { additional_properties } };
+        let field = if s.fields.iter().any(|f| f.ident == "additional_properties") {
+            quote! { additional_properties_ }
+        } else {
+            quote! { additional_properties }
+        };
         quote! {
             /// Properties not named above (`additionalProperties`).
             #[serde(flatten)]
@@ -230,11 +242,16 @@ fn union(ctx: &Ctx, name: &proc_macro2::Ident, u: &Union, doc: TokenStream, gate
     let some = ctx.prelude("Some");
     let ok = ctx.prelude("Ok");
     let wire = ctx.import("wire");
-    let (ser, de, serializer, deserializer) = (ctx.import("Serialize"), ctx.import("Deserialize"), ctx.import("Serializer"), ctx.import("Deserializer"));
+    let (ser, de, serializer, deserializer) =
+        (ctx.import("Serialize"), ctx.import("Deserialize"), ctx.import("Serializer"), ctx.import("Deserializer"));
     let property = &u.property;
     let other = ident(&u.other);
     let variants = u.variants.iter().map(|v| {
-        let d = doc_attrs(&[format!("{}: {}.", docs::code(&format!("{} = {}", u.property, v.tag)), docs::code(&ctx.krate.types[v.ty.0].name))]);
+        let d = doc_attrs(&[format!(
+            "{}: {}.",
+            docs::code(&format!("{} = {}", u.property, v.tag)),
+            docs::code(&ctx.krate.types[v.ty.0].name)
+        )]);
         let id = ident(&v.ident);
         let mut ty = ctx.type_path(v.ty);
         if v.boxed {

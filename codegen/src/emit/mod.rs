@@ -51,7 +51,11 @@ pub fn emit(krate: &Crate, config: &Config) -> Vec<EmittedFile> {
             format!("src/{}.rs", path.iter().map(|s| s.trim_start_matches("r#")).collect::<Vec<_>>().join("/"))
         };
         let tokens = if path.is_empty() { files::lib_rs(krate, config, tokens) } else { tokens };
-        out.push(EmittedFile { path: file, sources: module.sources.iter().cloned().collect(), content: Content::Rust(tokens) });
+        out.push(EmittedFile {
+            path: file,
+            sources: module.sources.iter().cloned().collect(),
+            content: Content::Rust(tokens),
+        });
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));
     out
@@ -169,7 +173,11 @@ const PRELUDE: &[(&str, &str)] = &[
 
 impl<'a> Ctx<'a> {
     pub fn new(krate: &'a Crate, module: &'a ModPath) -> Self {
-        let local = krate.modules.get(module).map(|m| m.types.iter().map(|t| krate.types[t.0].name.as_str()).collect()).unwrap_or_default();
+        let local = krate
+            .modules
+            .get(module)
+            .map(|m| m.types.iter().map(|t| krate.types[t.0].name.as_str()).collect())
+            .unwrap_or_default();
         Self { krate, module, local, used: RefCell::new(BTreeMap::new()), current: RefCell::new(None) }
     }
 
@@ -217,7 +225,8 @@ impl<'a> Ctx<'a> {
         let mut groups: BTreeMap<(Vec<String>, String), Vec<&str>> = BTreeMap::new();
         for (short, (full, gates)) in used.iter() {
             let parent = full.rsplit_once("::").map(|(p, _)| p).unwrap_or("");
-            let features: Vec<String> = if gates.contains(&None) { Vec::new() } else { gates.iter().flatten().cloned().collect() };
+            let features: Vec<String> =
+                if gates.contains(&None) { Vec::new() } else { gates.iter().flatten().cloned().collect() };
             groups.entry((features, parent.to_owned())).or_default().push(short);
         }
         let uses = groups.iter().map(|((features, parent), shorts)| {
@@ -227,7 +236,8 @@ impl<'a> Ctx<'a> {
                 many => quote! { #[cfg(any(#(feature = #many),*))] },
             };
             // `::std`, never `std`: a generated module may be called `std` (vapi.std).
-            let parent = if parent.starts_with("crate") { path_tokens(parent) } else { path_tokens(&format!("::{parent}")) };
+            let parent =
+                if parent.starts_with("crate") { path_tokens(parent) } else { path_tokens(&format!("::{parent}")) };
             let names: Vec<Ident> = shorts.iter().map(|s| ident(s)).collect();
             if names.len() == 1 {
                 let n = &names[0];
@@ -304,7 +314,8 @@ impl<'a> Ctx<'a> {
 /// (a generator bug) is sanitised.
 pub(crate) fn ident(name: &str) -> Ident {
     if !names::is_valid(name) {
-        let mut fixed: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect();
+        let mut fixed: String =
+            name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect();
         if !fixed.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') || fixed == "_" {
             fixed.insert(0, '_');
         }

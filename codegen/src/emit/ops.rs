@@ -40,14 +40,22 @@ pub(crate) fn operation(ctx: &Ctx, module: &Module, op: &Operation) -> TokenStre
         let ty = ctx.type_path(*id);
         args.push(quote! { params: &#ty });
     }
-    let many = if args.len() > 7 { quote! { #[allow(clippy::too_many_arguments)] } } else { TokenStream::new() };
+    let many = if args.len() > 7 {
+        quote! { #[allow(clippy::too_many_arguments)] }
+    } else {
+        TokenStream::new()
+    };
 
     let operation = ctx.import("Operation");
     let route = ctx.import("Route");
     let response = ctx.ty(&op.response);
     let error = ctx.ty(&op.error.ty);
     let rust_path = &op.rust_path;
-    let constructor = if op.enveloped { quote! { legacy } } else { quote! { new } };
+    let constructor = if op.enveloped {
+        quote! { legacy }
+    } else {
+        quote! { new }
+    };
     let method = method(&op.method);
     let path = path_expr(ctx, &op.path, &op.params);
     let key = op.body_key.as_ref().map(|k| quote! { .with_body_key(#k) });
@@ -177,23 +185,37 @@ fn param_stmt(ctx: &Ctx, p: &Param, value: TokenStream, optional: bool) -> Token
                     let wire = ctx.import("wire");
                     quote! { #wire::date_time }
                 }
-                ty if !matches!(ty, Ty::String | Ty::Secret | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64) && !ctx.is_enum(ty) => {
+                ty if !matches!(ty, Ty::String | Ty::Secret | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64)
+                    && !ctx.is_enum(ty) =>
+                {
                     let wire = ctx.import("wire");
                     quote! { #wire::json }
                 }
                 _ => quote! { |item| #item },
             };
-            let items = if optional { quote! { items } } else { value.clone() };
+            let items = if optional {
+                quote! { items }
+            } else {
+                value.clone()
+            };
             if p.explode && !header {
                 quote! { with_query_all(#wire_name, #items.iter().map(#map)) }
             } else {
-                let method = if header { quote! { with_header } } else { quote! { with_query } };
+                let method = if header {
+                    quote! { with_header }
+                } else {
+                    quote! { with_query }
+                };
                 let wire = ctx.import("wire");
                 quote! { #method(#wire_name, #wire::join(#items.iter().map(#map))) }
             }
         }
         ty => {
-            let method = if header { quote! { with_header } } else { quote! { with_query } };
+            let method = if header {
+                quote! { with_header }
+            } else {
+                quote! { with_query }
+            };
             let rendered = if optional { render(ctx, ty, quote! { value }) } else { render(ctx, ty, value.clone()) };
             quote! { #method(#wire_name, #rendered) }
         }
@@ -201,7 +223,11 @@ fn param_stmt(ctx: &Ctx, p: &Param, value: TokenStream, optional: bool) -> Token
     if !optional {
         return quote! { .#call };
     }
-    let binding = if matches!(p.field.ty, Ty::Vec(_)) { quote! { items } } else { quote! { value } };
+    let binding = if matches!(p.field.ty, Ty::Vec(_)) {
+        quote! { items }
+    } else {
+        quote! { value }
+    };
     quote! {
         if let #some(#binding) = &#value {
             operation = operation.#call;

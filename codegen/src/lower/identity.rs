@@ -21,11 +21,19 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 use super::{FileCounts, Node, OpDraft};
 use crate::diag::{Diagnostics, Kind};
-use crate::ir::{Crate, Field, Gate, ModPath, Module, Operation, Source, Ty, TypeDef, TypeId, TypeKind, UntaggedVariant};
+use crate::ir::{
+    Crate, Field, Gate, ModPath, Module, Operation, Source, Ty, TypeDef, TypeId, TypeKind, UntaggedVariant,
+};
 use crate::load::Document;
 use crate::names;
 
-pub(crate) fn finish(docs: &[Document], mut nodes: Vec<Node>, mut drafts: Vec<OpDraft>, diags: &mut Diagnostics, counts: &mut [FileCounts]) -> Crate {
+pub(crate) fn finish(
+    docs: &[Document],
+    mut nodes: Vec<Node>,
+    mut drafts: Vec<OpDraft>,
+    diags: &mut Diagnostics,
+    counts: &mut [FileCounts],
+) -> Crate {
     for node in &mut nodes {
         if node.kind.is_none() {
             node.kind = Some(TypeKind::Struct(crate::ir::Struct { fields: Vec::new(), additional: None }));
@@ -35,12 +43,21 @@ pub(crate) fn finish(docs: &[Document], mut nodes: Vec<Node>, mut drafts: Vec<Op
     let op_refs: Vec<Vec<TypeId>> = drafts.iter().map(|d| op_refs(&d.op)).collect();
 
     // Reachability: from current operations, and per namespace.
-    let current = reach(&refs, drafts.iter().zip(&op_refs).filter(|(d, _)| d.op.deprecated.is_none()).flat_map(|(_, r)| r.iter().copied()));
-    let deprecated = reach(&refs, drafts.iter().zip(&op_refs).filter(|(d, _)| d.op.deprecated.is_some()).flat_map(|(_, r)| r.iter().copied()));
+    let current = reach(
+        &refs,
+        drafts.iter().zip(&op_refs).filter(|(d, _)| d.op.deprecated.is_none()).flat_map(|(_, r)| r.iter().copied()),
+    );
+    let deprecated = reach(
+        &refs,
+        drafts.iter().zip(&op_refs).filter(|(d, _)| d.op.deprecated.is_some()).flat_map(|(_, r)| r.iter().copied()),
+    );
     let namespaces: BTreeSet<String> = drafts.iter().map(|d| d.namespace.clone()).collect();
     let mut used_by: Vec<BTreeSet<String>> = vec![BTreeSet::new(); nodes.len()];
     for ns in &namespaces {
-        let seen = reach(&refs, drafts.iter().zip(&op_refs).filter(|(d, _)| &d.namespace == ns).flat_map(|(_, r)| r.iter().copied()));
+        let seen = reach(
+            &refs,
+            drafts.iter().zip(&op_refs).filter(|(d, _)| &d.namespace == ns).flat_map(|(_, r)| r.iter().copied()),
+        );
         for (i, s) in seen.iter().enumerate() {
             if *s {
                 used_by[i].insert(ns.clone());
@@ -65,7 +82,13 @@ pub(crate) fn finish(docs: &[Document], mut nodes: Vec<Node>, mut drafts: Vec<Op
         }
         let mut changed = false;
         for (_, mut members) in groups {
-            members.sort_by(|&a, &b| (legacy_scheme(&nodes[a].pointer), nodes[a].doc, &nodes[a].pointer).cmp(&(legacy_scheme(&nodes[b].pointer), nodes[b].doc, &nodes[b].pointer)));
+            members.sort_by(|&a, &b| {
+                (legacy_scheme(&nodes[a].pointer), nodes[a].doc, &nodes[a].pointer).cmp(&(
+                    legacy_scheme(&nodes[b].pointer),
+                    nodes[b].doc,
+                    &nodes[b].pointer,
+                ))
+            });
             let mut clusters: Vec<BTreeMap<&str, usize>> = Vec::new();
             for m in members {
                 let Some(TypeKind::Union(u)) = &nodes[m].kind else { continue };
@@ -96,7 +119,13 @@ pub(crate) fn finish(docs: &[Document], mut nodes: Vec<Node>, mut drafts: Vec<Op
         members[*c].push(i);
     }
     for m in &mut members {
-        m.sort_by(|&a, &b| (deprecated_only[a], nodes[a].doc, &nodes[a].pointer).cmp(&(deprecated_only[b], nodes[b].doc, &nodes[b].pointer)));
+        m.sort_by(|&a, &b| {
+            (deprecated_only[a], nodes[a].doc, &nodes[a].pointer).cmp(&(
+                deprecated_only[b],
+                nodes[b].doc,
+                &nodes[b].pointer,
+            ))
+        });
     }
     let rep: Vec<usize> = members.iter().map(|m| m[0]).collect();
     let class_deprecated: Vec<bool> = members.iter().map(|m| m.iter().all(|&i| deprecated_only[i])).collect();
@@ -114,15 +143,20 @@ pub(crate) fn finish(docs: &[Document], mut nodes: Vec<Node>, mut drafts: Vec<Op
     for ((module, name), mut classes) in wants {
         let legacy_scheme = |c: usize| legacy_scheme(&nodes[rep[c]].pointer);
         classes.sort_by(|&a, &b| {
-            (class_deprecated[a] || legacy_scheme(a), nodes[rep[a]].doc, &nodes[rep[a]].pointer)
-                .cmp(&(class_deprecated[b] || legacy_scheme(b), nodes[rep[b]].doc, &nodes[rep[b]].pointer))
+            (class_deprecated[a] || legacy_scheme(a), nodes[rep[a]].doc, &nodes[rep[a]].pointer).cmp(&(
+                class_deprecated[b] || legacy_scheme(b),
+                nodes[rep[b]].doc,
+                &nodes[rep[b]].pointer,
+            ))
         });
         let first = classes[0];
         final_names[first] = name.clone();
         for &c in &classes[1..] {
             let in_module = taken.entry(module.clone()).or_default();
             let legacy = format!("{name}Legacy");
-            let chosen = if (class_deprecated[c] || (legacy_scheme(c) && !legacy_scheme(first))) && !in_module.contains(&legacy) {
+            let chosen = if (class_deprecated[c] || (legacy_scheme(c) && !legacy_scheme(first)))
+                && !in_module.contains(&legacy)
+            {
                 legacy
             } else {
                 names::disambiguate(&name, |n| in_module.contains(n))
@@ -150,7 +184,8 @@ pub(crate) fn finish(docs: &[Document], mut nodes: Vec<Node>, mut drafts: Vec<Op
     let mut types: Vec<TypeDef> = (0..class_count)
         .map(|c| {
             let node = &nodes[rep[c]];
-            let mut origins: Vec<String> = members[c].iter().map(|&i| format!("{}{}", docs[nodes[i].doc].label, nodes[i].pointer)).collect();
+            let mut origins: Vec<String> =
+                members[c].iter().map(|&i| format!("{}{}", docs[nodes[i].doc].label, nodes[i].pointer)).collect();
             origins.sort();
             origins.dedup();
             let mut kind = remap_kind(node.kind.as_ref().expect("filled above"), &class);
@@ -161,7 +196,9 @@ pub(crate) fn finish(docs: &[Document], mut nodes: Vec<Node>, mut drafts: Vec<Op
                             if !u.variants.iter().any(|have| have.tag == v.tag) {
                                 let mut v = v.clone();
                                 v.ty = TypeId(class[v.ty.0]);
-                                v.ident = names::disambiguate(&v.ident, |n| u.variants.iter().any(|have| have.ident == n) || n == u.other);
+                                v.ident = names::disambiguate(&v.ident, |n| {
+                                    u.variants.iter().any(|have| have.ident == n) || n == u.other
+                                });
                                 u.variants.push(v);
                             }
                         }
@@ -214,7 +251,11 @@ pub(crate) fn finish(docs: &[Document], mut nodes: Vec<Node>, mut drafts: Vec<Op
     }
 
     // Replacement notes need every operation's Rust path.
-    let by_pointer: HashMap<(usize, String), String> = drafts.iter().filter(|d| d.op.from_spec).map(|d| ((d.doc, d.pointer.to_string()), d.op.rust_path.clone())).collect();
+    let by_pointer: HashMap<(usize, String), String> = drafts
+        .iter()
+        .filter(|d| d.op.from_spec)
+        .map(|d| ((d.doc, d.pointer.to_string()), d.op.rust_path.clone()))
+        .collect();
     for draft in &mut drafts {
         if draft.op.deprecated.as_deref() != Some("") {
             continue;
@@ -227,7 +268,12 @@ pub(crate) fn finish(docs: &[Document], mut nodes: Vec<Node>, mut drafts: Vec<Op
                 match same.or_else(any) {
                     Some(path) => format!("use `crate::{path}`"),
                     None => {
-                        diags.warn(&docs[draft.doc].label, &draft.pointer.push(crate::vendor::DEPRECATED), Kind::Extension, format!("the replacement {} names no operation of the input files", r.pointer));
+                        diags.warn(
+                            &docs[draft.doc].label,
+                            &draft.pointer.push(crate::vendor::DEPRECATED),
+                            Kind::Extension,
+                            format!("the replacement {} names no operation of the input files", r.pointer),
+                        );
                         format!("replaced by {}{}", r.file.as_deref().unwrap_or(""), r.pointer)
                     }
                 }
@@ -243,7 +289,11 @@ pub(crate) fn finish(docs: &[Document], mut nodes: Vec<Node>, mut drafts: Vec<Op
     let ensure = |modules: &mut BTreeMap<ModPath, Module>, path: &ModPath| {
         for len in 1..=path.len() {
             let prefix = path[..len].to_vec();
-            modules.entry(prefix.clone()).or_insert_with(|| Module { path: prefix.clone(), gate: Gate::Always, ..Module::default() });
+            modules.entry(prefix.clone()).or_insert_with(|| Module {
+                path: prefix.clone(),
+                gate: Gate::Always,
+                ..Module::default()
+            });
             let parent = path[..len - 1].to_vec();
             modules.get_mut(&parent).expect("parents are inserted first").children.insert(path[len - 1].clone());
         }
@@ -299,7 +349,8 @@ pub(crate) fn finish(docs: &[Document], mut nodes: Vec<Node>, mut drafts: Vec<Op
     }
 
     for (doc, d) in docs.iter().enumerate() {
-        counts[doc].types = types.iter().filter(|t| t.origins.iter().any(|o| o.split('#').next() == Some(d.label.as_str()))).count();
+        counts[doc].types =
+            types.iter().filter(|t| t.origins.iter().any(|o| o.split('#').next() == Some(d.label.as_str()))).count();
     }
     Crate {
         sources: docs
@@ -309,7 +360,12 @@ pub(crate) fn finish(docs: &[Document], mut nodes: Vec<Node>, mut drafts: Vec<Op
                 sha256: d.sha256.clone(),
                 title: d.api.info.title.clone(),
                 version: d.api.info.version.clone(),
-                extensions: d.vendor.extras(&crate::pointer::Pointer::root()).iter().map(|(k, v)| (k.clone(), crate::vendor::render(v))).collect(),
+                extensions: d
+                    .vendor
+                    .extras(&crate::pointer::Pointer::root())
+                    .iter()
+                    .map(|(k, v)| (k.clone(), crate::vendor::render(v)))
+                    .collect(),
             })
             .collect(),
         types,
@@ -512,7 +568,9 @@ fn remap_kind(kind: &TypeKind, class: &[usize]) -> TypeKind {
             }
             TypeKind::Union(u)
         }
-        TypeKind::Untagged(vs) => TypeKind::Untagged(vs.iter().map(|v| UntaggedVariant { ty: remap_ty(&v.ty, class), ..v.clone() }).collect()),
+        TypeKind::Untagged(vs) => {
+            TypeKind::Untagged(vs.iter().map(|v| UntaggedVariant { ty: remap_ty(&v.ty, class), ..v.clone() }).collect())
+        }
         TypeKind::Params(fields) => TypeKind::Params(fields.iter().map(|f| remap_field(f, class)).collect()),
     }
 }
@@ -542,9 +600,22 @@ fn box_recursion(types: &mut [TypeDef]) {
     let by_value: Vec<Vec<usize>> = types
         .iter()
         .map(|t| match &t.kind {
-            TypeKind::Struct(s) => s.fields.iter().filter_map(|f| match &f.ty { Ty::Named(id) => Some(id.0), _ => None }).collect(),
+            TypeKind::Struct(s) => s
+                .fields
+                .iter()
+                .filter_map(|f| match &f.ty {
+                    Ty::Named(id) => Some(id.0),
+                    _ => None,
+                })
+                .collect(),
             TypeKind::Union(u) => u.variants.iter().map(|v| v.ty.0).collect(),
-            TypeKind::Untagged(vs) => vs.iter().filter_map(|v| match &v.ty { Ty::Named(id) => Some(id.0), _ => None }).collect(),
+            TypeKind::Untagged(vs) => vs
+                .iter()
+                .filter_map(|v| match &v.ty {
+                    Ty::Named(id) => Some(id.0),
+                    _ => None,
+                })
+                .collect(),
             _ => Vec::new(),
         })
         .collect();
@@ -588,7 +659,16 @@ fn tarjan(graph: &[Vec<usize>]) -> Vec<usize> {
         comps: usize,
     }
     let n = graph.len();
-    let mut st = State { graph, index: vec![None; n], low: vec![0; n], on_stack: vec![false; n], stack: Vec::new(), next: 0, comp: vec![0; n], comps: 0 };
+    let mut st = State {
+        graph,
+        index: vec![None; n],
+        low: vec![0; n],
+        on_stack: vec![false; n],
+        stack: Vec::new(),
+        next: 0,
+        comp: vec![0; n],
+        comps: 0,
+    };
     // Iterative DFS to survive deep graphs.
     for root in 0..n {
         if st.index[root].is_some() {

@@ -134,7 +134,8 @@ pub fn lower(docs: &[Document], diags: &mut Diagnostics) -> (Crate, Vec<FileCoun
     for (doc, d) in docs.iter().enumerate() {
         for name in schema_names(d) {
             let key = (doc, name.to_owned());
-            if !lowerer.comp.contains_key(&key) && (lowerer.envelopes.contains(&key) || lowerer.is_envelope(doc, name)) {
+            if !lowerer.comp.contains_key(&key) && (lowerer.envelopes.contains(&key) || lowerer.is_envelope(doc, name))
+            {
                 continue;
             }
             lowerer.component_ty(doc, name);
@@ -158,7 +159,8 @@ pub fn lower(docs: &[Document], diags: &mut Diagnostics) -> (Crate, Vec<FileCoun
 }
 
 fn schema_names(d: &Document) -> Vec<&str> {
-    let mut names: Vec<&str> = d.api.components.as_ref().map(|c| c.schemas.keys().map(String::as_str).collect()).unwrap_or_default();
+    let mut names: Vec<&str> =
+        d.api.components.as_ref().map(|c| c.schemas.keys().map(String::as_str).collect()).unwrap_or_default();
     names.sort_unstable();
     names
 }
@@ -178,7 +180,8 @@ impl Lowerer<'_> {
         let SchemaKind::Type(Type::Object(o)) = &schema.schema_kind else { return false };
         let mut keys: Vec<&str> = o.properties.keys().map(String::as_str).collect();
         keys.sort_unstable();
-        rest_scheme && (keys == ["value"] && name.ends_with("_resp") || keys == ["type", "value"] && name.ends_with("_error"))
+        rest_scheme
+            && (keys == ["value"] && name.ends_with("_resp") || keys == ["type", "value"] && name.ends_with("_error"))
     }
 
     /// Finds tagged unions: schemas with a `discriminator`, and vAPI standard-error families.
@@ -239,7 +242,10 @@ impl Lowerer<'_> {
                 }
             }
             let want = self.placer.place(name);
-            self.unions.insert((doc, (*name).clone()), UnionPlan { base: Some((*name).clone()), want, property: disc.property_name.clone(), variants });
+            self.unions.insert(
+                (doc, (*name).clone()),
+                UnionPlan { base: Some((*name).clone()), want, property: disc.property_name.clone(), variants },
+            );
         }
         // vAPI standard-error families: members are the objects whose `error_type` refers to a
         // string enum and whose folded names are one common prefix plus a folded enum value
@@ -294,7 +300,8 @@ impl Lowerer<'_> {
             let module = self.placer.place(base.as_deref().unwrap_or(&members[0].1)).0;
             let key = base.clone().unwrap_or_else(|| format!("#family:{enum_name}:{prefix}"));
             let want = (module, names::camel("ERROR"));
-            self.unions.insert((doc, key), UnionPlan { base, want, property: "error_type".to_owned(), variants: members });
+            self.unions
+                .insert((doc, key), UnionPlan { base, want, property: "error_type".to_owned(), variants: members });
         }
     }
 }
@@ -319,7 +326,9 @@ fn referenced_component(property: &ReferenceOr<Box<openapiv3::Schema>>) -> Optio
 fn string_enum(d: &Document, name: &str) -> Option<Vec<String>> {
     let schema = d.api.components.as_ref()?.schemas.get(name)?;
     match schema {
-        ReferenceOr::Item(openapiv3::Schema { schema_kind: SchemaKind::Type(Type::String(s)), .. }) if !s.enumeration.is_empty() => {
+        ReferenceOr::Item(openapiv3::Schema { schema_kind: SchemaKind::Type(Type::String(s)), .. })
+            if !s.enumeration.is_empty() =>
+        {
             Some(s.enumeration.iter().flatten().cloned().collect())
         }
         _ => None,

@@ -17,7 +17,9 @@ use super::schema::{Hint, SRef};
 use super::{Lowerer, Node, OpDraft, place};
 use crate::diag::Kind;
 use crate::docs;
-use crate::ir::{ErrorSpec, Field, LegacyRoute, Location, ModPath, Operation, Param, PathPart, PathTemplate, Ty, TypeId, TypeKind};
+use crate::ir::{
+    ErrorSpec, Field, LegacyRoute, Location, ModPath, Operation, Param, PathPart, PathTemplate, Ty, TypeId, TypeKind,
+};
 use crate::names;
 use crate::pointer::Pointer;
 use crate::vendor::{self, OperationExtensions};
@@ -136,21 +138,45 @@ fn base_name(site: &OpSite) -> String {
 pub(crate) fn assign_names(lowerer: &mut Lowerer, sites: &mut [OpSite]) {
     let mut by_module: BTreeMap<ModPath, BTreeSet<String>> = BTreeMap::new();
     let mut order: Vec<usize> = (0..sites.len()).collect();
-    order.sort_by(|&a, &b| (&sites[a].module, &sites[a].path_key, sites[a].method, sites[a].doc).cmp(&(&sites[b].module, &sites[b].path_key, sites[b].method, sites[b].doc)));
+    order.sort_by(|&a, &b| {
+        (&sites[a].module, &sites[a].path_key, sites[a].method, sites[a].doc).cmp(&(
+            &sites[b].module,
+            &sites[b].path_key,
+            sites[b].method,
+            sites[b].doc,
+        ))
+    });
     // Names straight from the spec go first, so that a collision renames the derived one.
     let mut bases: Vec<String> = sites.iter().map(base_name).collect();
     for &i in &order {
         let taken = by_module.entry(sites[i].module.clone()).or_default();
         let base = std::mem::take(&mut bases[i]);
         let mut ident = base.clone();
-        let twin_fn = sites[i].ext.legacy.as_ref().is_some_and(|twin| !lowerer.routes.contains(&(twin.method.clone(), twin.path.clone())));
+        let twin_fn = sites[i]
+            .ext
+            .legacy
+            .as_ref()
+            .is_some_and(|twin| !lowerer.routes.contains(&(twin.method.clone(), twin.path.clone())));
         if taken.contains(&ident) || (twin_fn && taken.contains(&format!("{base}_legacy"))) {
             ident = names::disambiguate(&format!("{base}_{}", sites[i].method), |n| taken.contains(n));
             let label = lowerer.docs[sites[i].doc].label.clone();
-            lowerer.diags.warn(&label, &sites[i].at, Kind::NameCollision, format!("another operation in module `{}` is already named `{base}`; this one is `{ident}`", sites[i].module.join("::")));
+            lowerer.diags.warn(
+                &label,
+                &sites[i].at,
+                Kind::NameCollision,
+                format!(
+                    "another operation in module `{}` is already named `{base}`; this one is `{ident}`",
+                    sites[i].module.join("::")
+                ),
+            );
         }
         taken.insert(ident.clone());
-        if sites[i].ext.legacy.as_ref().is_some_and(|twin| !lowerer.routes.contains(&(twin.method.clone(), twin.path.clone()))) {
+        if sites[i]
+            .ext
+            .legacy
+            .as_ref()
+            .is_some_and(|twin| !lowerer.routes.contains(&(twin.method.clone(), twin.path.clone())))
+        {
             let twin = names::disambiguate(&format!("{ident}_legacy"), |n| taken.contains(n));
             taken.insert(twin);
         }
@@ -205,7 +231,9 @@ impl<'a> Lowerer<'a> {
         let mut path_idents: BTreeMap<String, String> = BTreeMap::new();
         // Path parameters in template order first.
         for name in &template_names {
-            let found = declared.iter().find(|(_, p)| matches!(p, Parameter::Path { .. }) && p.parameter_data_ref().name == *name);
+            let found = declared
+                .iter()
+                .find(|(_, p)| matches!(p, Parameter::Path { .. }) && p.parameter_data_ref().name == *name);
             let (ty, doc_lines, deprecated) = match found {
                 Some((p_at, p)) => {
                     let data = p.parameter_data_ref();
@@ -213,7 +241,12 @@ impl<'a> Lowerer<'a> {
                     (ty, docs::lines(data.description.as_deref().unwrap_or("")), data.deprecated.unwrap_or(false))
                 }
                 None => {
-                    self.diags.warn(&label, &site.at, Kind::Parameter, format!("path parameter `{name}` is not declared; taken as a string"));
+                    self.diags.warn(
+                        &label,
+                        &site.at,
+                        Kind::Parameter,
+                        format!("path parameter `{name}` is not declared; taken as a string"),
+                    );
                     (Ty::String, Vec::new(), false)
                 }
             };
@@ -221,7 +254,17 @@ impl<'a> Lowerer<'a> {
             taken.insert(ident.clone());
             path_idents.insert(name.clone(), ident.clone());
             params.push(Param {
-                field: Field { ident, wire: name.clone(), ty, required: true, nullable: false, boxed: false, doc: doc_lines, deprecated, extensions: Vec::new() },
+                field: Field {
+                    ident,
+                    wire: name.clone(),
+                    ty,
+                    required: true,
+                    nullable: false,
+                    boxed: false,
+                    doc: doc_lines,
+                    deprecated,
+                    extensions: Vec::new(),
+                },
                 location: Location::Path,
                 explode: false,
             });
@@ -231,13 +274,23 @@ impl<'a> Lowerer<'a> {
             let (location, explode) = match p {
                 Parameter::Path { .. } => {
                     if !template_names.contains(&data.name) {
-                        self.diags.warn(&label, p_at, Kind::Parameter, format!("path parameter `{}` does not appear in the path; ignored", data.name));
+                        self.diags.warn(
+                            &label,
+                            p_at,
+                            Kind::Parameter,
+                            format!("path parameter `{}` does not appear in the path; ignored", data.name),
+                        );
                     }
                     continue;
                 }
                 Parameter::Query { style, .. } => {
                     if !matches!(style, openapiv3::QueryStyle::Form) {
-                        self.diags.warn(&label, p_at, Kind::Unsupported, format!("query style {style:?} is not supported; sent as form style"));
+                        self.diags.warn(
+                            &label,
+                            p_at,
+                            Kind::Unsupported,
+                            format!("query style {style:?} is not supported; sent as form style"),
+                        );
                     }
                     (Location::Query, data.explode.unwrap_or(true))
                 }
@@ -248,12 +301,18 @@ impl<'a> Lowerer<'a> {
                     (Location::Header, false)
                 }
                 Parameter::Cookie { .. } => {
-                    self.diags.warn(&label, p_at, Kind::Unsupported, format!("cookie parameter `{}` is not supported; the function does not send it", data.name));
+                    self.diags.warn(
+                        &label,
+                        p_at,
+                        Kind::Unsupported,
+                        format!("cookie parameter `{}` is not supported; the function does not send it", data.name),
+                    );
                     continue;
                 }
             };
             let ty = self.param_ty(site.doc, &data.format, p_at, &fn_hint.child(&data.name));
-            let ident = names::disambiguate(&names::snake(&data.name), |n| taken.contains(n) || n == "body" || n == "params");
+            let ident =
+                names::disambiguate(&names::snake(&data.name), |n| taken.contains(n) || n == "body" || n == "params");
             taken.insert(ident.clone());
             let param = Param {
                 field: Field {
@@ -273,12 +332,16 @@ impl<'a> Lowerer<'a> {
             if data.required { params.push(param) } else { optional.push(param) }
         }
 
-        let body = op.request_body.as_ref().map(|b| self.request_body(site.doc, b, &site.at.push("requestBody"), &fn_hint.child("Body")));
+        let body = op
+            .request_body
+            .as_ref()
+            .map(|b| self.request_body(site.doc, b, &site.at.push("requestBody"), &fn_hint.child("Body")));
 
         // Responses.
         let mut success: Option<(u16, Ty)> = None;
         let mut errors: Vec<ErrorResponse> = Vec::new();
-        let mut codes: Vec<(u16, &StatusCode, &'a ReferenceOr<Response>)> = op.responses.responses.iter().map(|(c, r)| (status_sort(c), c, r)).collect();
+        let mut codes: Vec<(u16, &StatusCode, &'a ReferenceOr<Response>)> =
+            op.responses.responses.iter().map(|(c, r)| (status_sort(c), c, r)).collect();
         codes.sort_by_key(|(k, _, _)| *k);
         for (_, code, response) in codes {
             let r_at = site.at.push("responses").push(code.to_string());
@@ -289,7 +352,8 @@ impl<'a> Lowerer<'a> {
             let Some((response, r_at)) = self.response(site.doc, response, &r_at) else { continue };
             if is_success {
                 if success.is_none() {
-                    let ty = self.response_body(site.doc, response, &r_at, &fn_hint.child("Response"), enveloped, false);
+                    let ty =
+                        self.response_body(site.doc, response, &r_at, &fn_hint.child("Response"), enveloped, false);
                     success = Some((status_code(code), ty.map(|(ty, _)| ty).unwrap_or(Ty::Unit)));
                 }
             } else {
@@ -298,7 +362,13 @@ impl<'a> Lowerer<'a> {
                     Some((ty, component)) => (Some(ty), component),
                     None => (None, None),
                 };
-                errors.push(ErrorResponse { status: status_code(code), label: code.to_string(), component, ty, description: response.description.clone() });
+                errors.push(ErrorResponse {
+                    status: status_code(code),
+                    label: code.to_string(),
+                    component,
+                    ty,
+                    description: response.description.clone(),
+                });
             }
         }
         if let Some(default) = &op.responses.default {
@@ -309,7 +379,13 @@ impl<'a> Lowerer<'a> {
                     Some((ty, component)) => (Some(ty), component),
                     None => (None, None),
                 };
-                errors.push(ErrorResponse { status: 0, label: "default".to_owned(), component, ty, description: response.description.clone() });
+                errors.push(ErrorResponse {
+                    status: 0,
+                    label: "default".to_owned(),
+                    component,
+                    ty,
+                    description: response.description.clone(),
+                });
             }
         }
         let response = success.map(|(_, ty)| ty).unwrap_or(Ty::Unit);
@@ -371,7 +447,11 @@ impl<'a> Lowerer<'a> {
             })
         });
 
-        let twin_in_spec = site.ext.legacy.as_ref().is_some_and(|twin| self.routes.contains(&(twin.method.clone(), twin.path.clone())));
+        let twin_in_spec = site
+            .ext
+            .legacy
+            .as_ref()
+            .is_some_and(|twin| self.routes.contains(&(twin.method.clone(), twin.path.clone())));
         if let Some(twin) = &legacy {
             doc_lines.push(String::new());
             let callable = if twin_in_spec {
@@ -399,7 +479,8 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
-        let mut extras: Vec<(String, String)> = site.ext.other.iter().map(|(k, v)| (k.clone(), vendor::render(v))).collect();
+        let mut extras: Vec<(String, String)> =
+            site.ext.other.iter().map(|(k, v)| (k.clone(), vendor::render(v))).collect();
         if let Some(name) = &site.ext.doc_operation {
             extras.push((vendor::DOC_OPERATION.to_owned(), name.clone()));
         }
@@ -408,7 +489,10 @@ impl<'a> Lowerer<'a> {
             extras.push((vendor::DOC_DEPRECATED_PATH.to_owned(), twin.path.clone()));
         }
         if let Some(r) = &site.ext.replacement {
-            extras.push((vendor::DEPRECATED.to_owned(), format!("replacement: {}{}", r.file.as_deref().unwrap_or(""), r.pointer)));
+            extras.push((
+                vendor::DEPRECATED.to_owned(),
+                format!("replacement: {}{}", r.file.as_deref().unwrap_or(""), r.pointer),
+            ));
         }
         extras.sort();
 
@@ -433,14 +517,29 @@ impl<'a> Lowerer<'a> {
             source: label.clone(),
             extensions: extras,
         };
-        let mut out = vec![OpDraft { doc: site.doc, pointer: site.at.clone(), module: site.module.clone(), namespace: namespace.clone(), replacement: site.ext.replacement.clone(), op: operation.clone() }];
+        let mut out = vec![OpDraft {
+            doc: site.doc,
+            pointer: site.at.clone(),
+            module: site.module.clone(),
+            namespace: namespace.clone(),
+            replacement: site.ext.replacement.clone(),
+            op: operation.clone(),
+        }];
         if let Some(twin) = legacy.filter(|_| !twin_in_spec) {
             let twin_ident = format!("{}_legacy", site.ident.trim_start_matches("r#"));
             let mut twin_op = operation;
             twin_op.doc = vec![
-                format!("The legacy twin of [`{}`]: {}.", site.ident.trim_start_matches("r#"), docs::code(&format!("{} {}", twin.method, twin.path.display()))),
+                format!(
+                    "The legacy twin of [`{}`]: {}.",
+                    site.ident.trim_start_matches("r#"),
+                    docs::code(&format!("{} {}", twin.method, twin.path.display()))
+                ),
                 String::new(),
-                format!("For vCenter releases before 7.0 U2, which serve only `/rest`. The result comes wrapped in {} and is unwrapped here. A client in `ApiMode::Legacy` sends [`{}`] this way too.", docs::code("{\"value\": ...}"), site.ident.trim_start_matches("r#")),
+                format!(
+                    "For vCenter releases before 7.0 U2, which serve only `/rest`. The result comes wrapped in {} and is unwrapped here. A client in `ApiMode::Legacy` sends [`{}`] this way too.",
+                    docs::code("{\"value\": ...}"),
+                    site.ident.trim_start_matches("r#")
+                ),
             ];
             twin_op.ident = twin_ident.clone();
             twin_op.method = twin.method.clone();
@@ -451,7 +550,14 @@ impl<'a> Lowerer<'a> {
             twin_op.rust_path = self::rust_path(&site.module, &twin_ident);
             twin_op.from_spec = false;
             twin_op.body_key = twin.body_key.clone();
-            out.push(OpDraft { doc: site.doc, pointer: site.at.clone(), module: site.module.clone(), namespace, replacement: None, op: twin_op });
+            out.push(OpDraft {
+                doc: site.doc,
+                pointer: site.at.clone(),
+                module: site.module.clone(),
+                namespace,
+                replacement: None,
+                op: twin_op,
+            });
         }
         out
     }
@@ -467,7 +573,12 @@ impl<'a> Lowerer<'a> {
                     Some(ReferenceOr::Item(p)) => Some(p),
                     _ => {
                         let label = docs[doc].label.clone();
-                        self.diags.warn(&label, at, Kind::DanglingRef, format!("`$ref: {reference}` does not lead to a parameter; the parameter is left out"));
+                        self.diags.warn(
+                            &label,
+                            at,
+                            Kind::DanglingRef,
+                            format!("`$ref: {reference}` does not lead to a parameter; the parameter is left out"),
+                        );
                         None
                     }
                 }
@@ -478,8 +589,14 @@ impl<'a> Lowerer<'a> {
     fn param_ty(&mut self, doc: usize, format: &'a ParameterSchemaOrContent, at: &Pointer, hint: &Hint) -> Ty {
         match format {
             ParameterSchemaOrContent::Schema(schema) => self.schema_ty(doc, schema.into(), &at.push("schema"), hint),
-            ParameterSchemaOrContent::Content(content) => match content.iter().next().and_then(|(media, m)| m.schema.as_ref().map(|s| (media, s))) {
-                Some((media, schema)) => self.schema_ty(doc, schema.into(), &at.push("content").push(media).push("schema"), hint),
+            ParameterSchemaOrContent::Content(content) => match content
+                .iter()
+                .next()
+                .and_then(|(media, m)| m.schema.as_ref().map(|s| (media, s)))
+            {
+                Some((media, schema)) => {
+                    self.schema_ty(doc, schema.into(), &at.push("content").push(media).push("schema"), hint)
+                }
                 None => {
                     let label = self.docs[doc].label.clone();
                     self.diags.warn(&label, at, Kind::MissingSchema, "a parameter without a schema; taken as a string");
@@ -489,7 +606,13 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn request_body(&mut self, doc: usize, body: &'a ReferenceOr<RequestBody>, at: &Pointer, hint: &Hint) -> (Ty, bool) {
+    fn request_body(
+        &mut self,
+        doc: usize,
+        body: &'a ReferenceOr<RequestBody>,
+        at: &Pointer,
+        hint: &Hint,
+    ) -> (Ty, bool) {
         let docs = self.docs;
         let label = docs[doc].label.clone();
         let (body, at) = match body {
@@ -497,9 +620,16 @@ impl<'a> Lowerer<'a> {
             ReferenceOr::Reference { reference } => {
                 let name = reference.strip_prefix("#/components/requestBodies/");
                 match name.and_then(|n| docs[doc].api.components.as_ref()?.request_bodies.get(n).map(|b| (n, b))) {
-                    Some((n, ReferenceOr::Item(b))) => (b, Pointer::root().push("components").push("requestBodies").push(n)),
+                    Some((n, ReferenceOr::Item(b))) => {
+                        (b, Pointer::root().push("components").push("requestBodies").push(n))
+                    }
                     _ => {
-                        self.diags.warn(&label, at, Kind::DanglingRef, format!("`$ref: {reference}` points nowhere; the request body is `serde_json::Value`"));
+                        self.diags.warn(
+                            &label,
+                            at,
+                            Kind::DanglingRef,
+                            format!("`$ref: {reference}` points nowhere; the request body is `serde_json::Value`"),
+                        );
                         return (self.free_form(doc), true);
                     }
                 }
@@ -507,16 +637,32 @@ impl<'a> Lowerer<'a> {
         };
         match json_media(&body.content) {
             Some((media, m)) => match &m.schema {
-                Some(schema) => (self.schema_ty(doc, schema.into(), &at.push("content").push(media).push("schema"), hint), body.required),
+                Some(schema) => (
+                    self.schema_ty(doc, schema.into(), &at.push("content").push(media).push("schema"), hint),
+                    body.required,
+                ),
                 None => {
-                    self.diags.warn(&label, &at.push("content").push(media), Kind::MissingSchema, "a request body media type without a schema; the body is `serde_json::Value`");
+                    self.diags.warn(
+                        &label,
+                        &at.push("content").push(media),
+                        Kind::MissingSchema,
+                        "a request body media type without a schema; the body is `serde_json::Value`",
+                    );
                     (self.free_form(doc), body.required)
                 }
             },
             None => {
                 if !body.content.is_empty() {
                     let kinds: Vec<&str> = body.content.keys().map(String::as_str).collect();
-                    self.diags.warn(&label, &at.push("content"), Kind::Unsupported, format!("only JSON request bodies are supported, found {}; sent as JSON `serde_json::Value`", kinds.join(", ")));
+                    self.diags.warn(
+                        &label,
+                        &at.push("content"),
+                        Kind::Unsupported,
+                        format!(
+                            "only JSON request bodies are supported, found {}; sent as JSON `serde_json::Value`",
+                            kinds.join(", ")
+                        ),
+                    );
                 }
                 (self.free_form(doc), body.required)
             }
@@ -530,10 +676,17 @@ impl<'a> Lowerer<'a> {
             ReferenceOr::Reference { reference } => {
                 let name = reference.strip_prefix("#/components/responses/");
                 match name.and_then(|n| docs[doc].api.components.as_ref()?.responses.get(n).map(|r| (n, r))) {
-                    Some((n, ReferenceOr::Item(r))) => Some((r, Pointer::root().push("components").push("responses").push(n))),
+                    Some((n, ReferenceOr::Item(r))) => {
+                        Some((r, Pointer::root().push("components").push("responses").push(n)))
+                    }
                     _ => {
                         let label = docs[doc].label.clone();
-                        self.diags.warn(&label, at, Kind::DanglingRef, format!("`$ref: {reference}` points nowhere; the response is ignored"));
+                        self.diags.warn(
+                            &label,
+                            at,
+                            Kind::DanglingRef,
+                            format!("`$ref: {reference}` points nowhere; the response is ignored"),
+                        );
                         None
                     }
                 }
@@ -542,20 +695,41 @@ impl<'a> Lowerer<'a> {
     }
 
     /// The type of a response body (unwrapping `/rest` envelopes), and its component name.
-    fn response_body(&mut self, doc: usize, r: &'a Response, at: &Pointer, hint: &Hint, enveloped: bool, error: bool) -> Option<(Ty, Option<String>)> {
+    fn response_body(
+        &mut self,
+        doc: usize,
+        r: &'a Response,
+        at: &Pointer,
+        hint: &Hint,
+        enveloped: bool,
+        error: bool,
+    ) -> Option<(Ty, Option<String>)> {
         let label = self.docs[doc].label.clone();
         let (media, m) = match json_media(&r.content) {
             Some(found) => found,
             None if r.content.is_empty() => return None,
             None => {
                 let kinds: Vec<&str> = r.content.keys().map(String::as_str).collect();
-                self.diags.warn(&label, &at.push("content"), Kind::Unsupported, format!("only JSON responses are supported, found {}; decoded as `serde_json::Value`", kinds.join(", ")));
+                self.diags.warn(
+                    &label,
+                    &at.push("content"),
+                    Kind::Unsupported,
+                    format!(
+                        "only JSON responses are supported, found {}; decoded as `serde_json::Value`",
+                        kinds.join(", ")
+                    ),
+                );
                 return Some((self.free_form(doc), None));
             }
         };
         let s_at = at.push("content").push(media).push("schema");
         let Some(schema) = &m.schema else {
-            self.diags.warn(&label, &at.push("content").push(media), Kind::MissingSchema, "a media type without a schema; the body decodes as `serde_json::Value`");
+            self.diags.warn(
+                &label,
+                &at.push("content").push(media),
+                Kind::MissingSchema,
+                "a media type without a schema; the body decodes as `serde_json::Value`",
+            );
             return Some((self.free_form(doc), None));
         };
         let mut sref = SRef::from(schema);
@@ -609,11 +783,13 @@ impl<'a> Lowerer<'a> {
     /// union (of its surface: the `/rest` scheme's for `/rest` operations), since vCenter answers
     /// any call with those errors; the union's catch-all variant keeps anything else.
     fn error_spec(&mut self, doc: usize, errors: &[ErrorResponse], enveloped: bool) -> ErrorSpec {
-        let documented: Vec<(String, String)> = errors.iter().map(|e| (e.label.clone(), e.description.clone())).collect();
+        let documented: Vec<(String, String)> =
+            errors.iter().map(|e| (e.label.clone(), e.description.clone())).collect();
         let typed: Vec<&ErrorResponse> = errors.iter().filter(|e| e.ty.is_some()).collect();
         if typed.is_empty() {
             let rest_scheme = |name: &str| name.contains('.') && name.starts_with(|c: char| c.is_ascii_lowercase());
-            let mut plans: Vec<(&String, &super::UnionPlan)> = self.unions.iter().filter(|(k, _)| k.0 == doc).map(|(k, p)| (&k.1, p)).collect();
+            let mut plans: Vec<(&String, &super::UnionPlan)> =
+                self.unions.iter().filter(|(k, _)| k.0 == doc).map(|(k, p)| (&k.1, p)).collect();
             plans.sort_by(|a, b| a.0.cmp(b.0));
             let standard = plans.iter().find(|(_, p)| {
                 p.property == "error_type" && p.variants.first().is_some_and(|(_, c)| rest_scheme(c) == enveloped)
@@ -628,7 +804,8 @@ impl<'a> Lowerer<'a> {
         // A union that covers every error response's component.
         let components: Vec<&str> = typed.iter().filter_map(|e| e.component.as_deref()).collect();
         if components.len() == typed.len() {
-            let mut plans: Vec<(&(usize, String), &super::UnionPlan)> = self.unions.iter().filter(|(k, _)| k.0 == doc).collect();
+            let mut plans: Vec<(&(usize, String), &super::UnionPlan)> =
+                self.unions.iter().filter(|(k, _)| k.0 == doc).collect();
             plans.sort_by(|a, b| a.0.cmp(b.0));
             let found = plans.into_iter().find(|(_, plan)| {
                 components.iter().all(|c| plan.base.as_deref() == Some(*c) || plan.variants.iter().any(|(_, t)| t == c))

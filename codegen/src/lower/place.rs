@@ -26,8 +26,23 @@ pub const RUNTIME: &str = "runtime";
 /// Top-level names that would shadow the runtime or a crate the generated code uses, or whose
 /// namespace feature would clash with a feature of the generated crate.
 const RESERVED_TOP: &[&str] = &[
-    RUNTIME, "std", "core", "alloc", "serde", "serde_json", "http", "chrono", "reqwest", "rustls", "thiserror",
-    "percent_encoding", "form_urlencoded", "client", "full", "default", "regenerate",
+    RUNTIME,
+    "std",
+    "core",
+    "alloc",
+    "serde",
+    "serde_json",
+    "http",
+    "chrono",
+    "reqwest",
+    "rustls",
+    "thiserror",
+    "percent_encoding",
+    "form_urlencoded",
+    "client",
+    "full",
+    "default",
+    "regenerate",
 ];
 
 /// The module of operations whose path has no namespace (`/` or `/api` itself).
@@ -110,10 +125,9 @@ impl Placer {
 fn split_dotted(name: &str) -> (ModPath, String) {
     let parts: Vec<&str> = name.split('.').filter(|p| !p.is_empty()).collect();
     match parts.split_last() {
-        Some((last, module)) if !module.is_empty() => (
-            module.iter().enumerate().map(|(i, p)| segment(p, i == 0)).collect(),
-            names::camel(last),
-        ),
+        Some((last, module)) if !module.is_empty() => {
+            (module.iter().enumerate().map(|(i, p)| segment(p, i == 0)).collect(), names::camel(last))
+        }
         Some((last, _)) => (vec![segment(last, true)], names::camel(last)),
         None => (vec!["types".to_owned()], "Unnamed".to_owned()),
     }
@@ -125,10 +139,22 @@ mod tests {
 
     #[test]
     fn operation_modules() {
-        assert_eq!(operation_module("/api/appliance/recovery/reconciliation/job"), ["appliance", "recovery", "reconciliation", "job"]);
-        assert_eq!(operation_module("/api/vcenter/vm/{vm}/hardware/disk/{disk}"), ["vcenter", "vm", "hardware", "disk"]);
-        assert_eq!(operation_module("/rest/com/vmware/cis/tagging/tag/id:{tag_id}?~action=add-to-used-by"), ["cis", "tagging", "tag"]);
-        assert_eq!(operation_module("/api/vcenter/certificate-management/vcenter/tls"), ["vcenter", "certificate_management", "vcenter", "tls"]);
+        assert_eq!(
+            operation_module("/api/appliance/recovery/reconciliation/job"),
+            ["appliance", "recovery", "reconciliation", "job"]
+        );
+        assert_eq!(
+            operation_module("/api/vcenter/vm/{vm}/hardware/disk/{disk}"),
+            ["vcenter", "vm", "hardware", "disk"]
+        );
+        assert_eq!(
+            operation_module("/rest/com/vmware/cis/tagging/tag/id:{tag_id}?~action=add-to-used-by"),
+            ["cis", "tagging", "tag"]
+        );
+        assert_eq!(
+            operation_module("/api/vcenter/certificate-management/vcenter/tls"),
+            ["vcenter", "certificate_management", "vcenter", "tls"]
+        );
         assert_eq!(operation_module("/api/runtime/x"), ["runtime_", "x"]);
         assert_eq!(operation_module("/api/client/x"), ["client_", "x"]);
         assert_eq!(operation_module("/api"), ["root"]);
@@ -146,7 +172,10 @@ mod tests {
             let (m, t) = placer.place(n);
             format!("{}::{t}", m.join("::"))
         };
-        assert_eq!(place("Appliance.Recovery.Reconciliation.Job.Info"), "appliance::recovery::reconciliation::job::Info");
+        assert_eq!(
+            place("Appliance.Recovery.Reconciliation.Job.Info"),
+            "appliance::recovery::reconciliation::job::Info"
+        );
         assert_eq!(place("vcenter.VM.info"), "vcenter::vm::Info");
         assert_eq!(place("VcenterVMInfo"), "vcenter::vm::Info");
         assert_eq!(place("VapiStdErrorsErrorType"), "vapi::std::errors::error::Type");

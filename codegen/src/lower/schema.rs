@@ -50,7 +50,10 @@ pub(crate) struct Hint {
 
 impl Hint {
     pub fn child(&self, suffix: &str) -> Hint {
-        Hint { module: self.module.clone(), name: format!("{}{}", self.name, names::camel(suffix).trim_start_matches("r#")) }
+        Hint {
+            module: self.module.clone(),
+            name: format!("{}{}", self.name, names::camel(suffix).trim_start_matches("r#")),
+        }
     }
 }
 
@@ -86,8 +89,17 @@ impl<'a> Lowerer<'a> {
                 return Some(name);
             }
         }
-        let why = if reference.starts_with('#') { "points nowhere" } else { "points into another file, which is not supported" };
-        self.diags.warn(&d.label, at, Kind::DanglingRef, format!("`$ref: {reference}` {why}; used `serde_json::Value`"));
+        let why = if reference.starts_with('#') {
+            "points nowhere"
+        } else {
+            "points into another file, which is not supported"
+        };
+        self.diags.warn(
+            &d.label,
+            at,
+            Kind::DanglingRef,
+            format!("`$ref: {reference}` {why}; used `serde_json::Value`"),
+        );
         None
     }
 
@@ -105,7 +117,12 @@ impl<'a> Lowerer<'a> {
             Some(None) => {
                 let label = self.docs[doc].label.clone();
                 let at = component_pointer(name);
-                self.diags.warn(&label, &at, Kind::Unsupported, "this schema is an alias of itself (a `$ref` cycle without a type in it); used `serde_json::Value`");
+                self.diags.warn(
+                    &label,
+                    &at,
+                    Kind::Unsupported,
+                    "this schema is an alias of itself (a `$ref` cycle without a type in it); used `serde_json::Value`",
+                );
                 return self.free_form(doc);
             }
             None => {}
@@ -127,7 +144,14 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Registers a node and returns its id; its kind is filled in later.
-    fn node(&mut self, doc: usize, at: &Pointer, hint: &Hint, doc_lines: Vec<String>, component: Option<&str>) -> TypeId {
+    fn node(
+        &mut self,
+        doc: usize,
+        at: &Pointer,
+        hint: &Hint,
+        doc_lines: Vec<String>,
+        component: Option<&str>,
+    ) -> TypeId {
         let id = TypeId(self.nodes.len());
         let extensions = self.extensions(doc, at);
         self.nodes.push(Node {
@@ -195,7 +219,11 @@ impl<'a> Lowerer<'a> {
             },
             SchemaKind::Type(Type::Object(o)) => {
                 let object = Object {
-                    props: o.properties.iter().map(|(k, v)| (k.clone(), (SRef::from(v), at.push("properties").push(k)))).collect(),
+                    props: o
+                        .properties
+                        .iter()
+                        .map(|(k, v)| (k.clone(), (SRef::from(v), at.push("properties").push(k))))
+                        .collect(),
                     required: o.required.iter().cloned().collect(),
                     additional: o.additional_properties.as_ref().and_then(|a| additional(a, at)),
                     strip,
@@ -212,13 +240,22 @@ impl<'a> Lowerer<'a> {
             }
             SchemaKind::Not { .. } => {
                 let label = self.docs[doc].label.clone();
-                self.diags.warn(&label, at, Kind::Unsupported, "`not` schemas are not supported; used `serde_json::Value`");
+                self.diags.warn(
+                    &label,
+                    at,
+                    Kind::Unsupported,
+                    "`not` schemas are not supported; used `serde_json::Value`",
+                );
                 self.free_form(doc)
             }
             SchemaKind::Any(any) => {
                 if !any.all_of.is_empty() {
                     let object = Object {
-                        props: any.properties.iter().map(|(k, v)| (k.clone(), (SRef::from(v), at.push("properties").push(k)))).collect(),
+                        props: any
+                            .properties
+                            .iter()
+                            .map(|(k, v)| (k.clone(), (SRef::from(v), at.push("properties").push(k))))
+                            .collect(),
                         required: any.required.iter().cloned().collect(),
                         additional: any.additional_properties.as_ref().and_then(|a| additional(a, at)),
                         strip,
@@ -226,12 +263,17 @@ impl<'a> Lowerer<'a> {
                     return self.all_of(doc, &any.all_of, object, at, hint, doc_lines, component);
                 }
                 if !any.one_of.is_empty() || !any.any_of.is_empty() {
-                    let (parts, key) = if any.one_of.is_empty() { (&any.any_of, "anyOf") } else { (&any.one_of, "oneOf") };
+                    let (parts, key) =
+                        if any.one_of.is_empty() { (&any.any_of, "anyOf") } else { (&any.one_of, "oneOf") };
                     return self.untagged(doc, parts, &at.push(key), hint, doc_lines, component);
                 }
                 if !any.properties.is_empty() || any.additional_properties.is_some() {
                     let object = Object {
-                        props: any.properties.iter().map(|(k, v)| (k.clone(), (SRef::from(v), at.push("properties").push(k)))).collect(),
+                        props: any
+                            .properties
+                            .iter()
+                            .map(|(k, v)| (k.clone(), (SRef::from(v), at.push("properties").push(k))))
+                            .collect(),
                         required: any.required.iter().cloned().collect(),
                         additional: any.additional_properties.as_ref().and_then(|a| additional(a, at)),
                         strip,
@@ -258,7 +300,12 @@ impl<'a> Lowerer<'a> {
                     Some("boolean") => Ty::Bool,
                     Some(other) => {
                         let label = self.docs[doc].label.clone();
-                        self.diags.warn(&label, &at.push("type"), Kind::Unsupported, format!("unknown `type: {other}`; used `serde_json::Value`"));
+                        self.diags.warn(
+                            &label,
+                            &at.push("type"),
+                            Kind::Unsupported,
+                            format!("unknown `type: {other}`; used `serde_json::Value`"),
+                        );
                         self.free_form(doc)
                     }
                 }
@@ -269,7 +316,16 @@ impl<'a> Lowerer<'a> {
     /// `allOf`: the 9.x wrapper `allOf: [$ref]` (which exists to carry a description) is the
     /// referenced type; anything else merges every part's properties into one struct.
     #[allow(clippy::too_many_arguments)]
-    fn all_of(&mut self, doc: usize, all_of: &'a [ReferenceOr<Schema>], mut object: Object<'a>, at: &Pointer, hint: &Hint, mut doc_lines: Vec<String>, component: Option<&str>) -> Ty {
+    fn all_of(
+        &mut self,
+        doc: usize,
+        all_of: &'a [ReferenceOr<Schema>],
+        mut object: Object<'a>,
+        at: &Pointer,
+        hint: &Hint,
+        mut doc_lines: Vec<String>,
+        component: Option<&str>,
+    ) -> Ty {
         if let [only] = all_of {
             if object.strip.is_none() && object.props.is_empty() && object.additional.is_none() {
                 return self.schema_ty(doc, only.into(), &at.push("allOf").push("0"), hint);
@@ -286,7 +342,15 @@ impl<'a> Lowerer<'a> {
     }
 
     /// A struct for an object schema; free-form when it has no properties.
-    fn object(&mut self, doc: usize, object: Object<'a>, at: &Pointer, hint: &Hint, doc_lines: Vec<String>, component: Option<&str>) -> Ty {
+    fn object(
+        &mut self,
+        doc: usize,
+        object: Object<'a>,
+        at: &Pointer,
+        hint: &Hint,
+        doc_lines: Vec<String>,
+        component: Option<&str>,
+    ) -> Ty {
         let props_left = object.props.keys().filter(|k| Some(*k) != object.strip.as_ref()).count();
         if props_left == 0 {
             return match object.additional {
@@ -325,7 +389,11 @@ impl<'a> Lowerer<'a> {
             taken.insert(ident.clone());
             let mut ty = self.schema_ty(doc, *schema, prop_at, &hint.child(wire));
             let (description, nullable, deprecated) = match schema {
-                SRef::Item(s) => (s.schema_data.description.clone().unwrap_or_default(), s.schema_data.nullable, s.schema_data.deprecated),
+                SRef::Item(s) => (
+                    s.schema_data.description.clone().unwrap_or_default(),
+                    s.schema_data.nullable,
+                    s.schema_data.deprecated,
+                ),
                 SRef::Ref(_) => (String::new(), false, false),
             };
             if ty == Ty::String {
@@ -362,7 +430,9 @@ impl<'a> Lowerer<'a> {
         let end = description[start..].find('*')? + start;
         let name = &description[start..end];
         match self.component_schema(doc, name)? {
-            ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(Type::String(s)), .. }) if !s.enumeration.is_empty() => {
+            ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(Type::String(s)), .. })
+                if !s.enumeration.is_empty() =>
+            {
                 Some(name.to_owned())
             }
             _ => None,
@@ -370,7 +440,14 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Collects the properties of every `allOf` part; false when a part is not an object.
-    fn merge_all_of(&mut self, doc: usize, parts: &'a [ReferenceOr<Schema>], at: &Pointer, object: &mut Object<'a>, seen: &mut BTreeSet<String>) -> bool {
+    fn merge_all_of(
+        &mut self,
+        doc: usize,
+        parts: &'a [ReferenceOr<Schema>],
+        at: &Pointer,
+        object: &mut Object<'a>,
+        seen: &mut BTreeSet<String>,
+    ) -> bool {
         for (i, part) in parts.iter().enumerate() {
             let part_at = at.push("allOf").push(i.to_string());
             let (schema, schema_at) = match part {
@@ -412,7 +489,12 @@ impl<'a> Lowerer<'a> {
                 }
                 _ => {
                     let label = self.docs[doc].label.clone();
-                    self.diags.warn(&label, &part_at, Kind::Unsupported, "an `allOf` part that is not an object cannot be merged; used `serde_json::Value`");
+                    self.diags.warn(
+                        &label,
+                        &part_at,
+                        Kind::Unsupported,
+                        "an `allOf` part that is not an object cannot be merged; used `serde_json::Value`",
+                    );
                     return false;
                 }
             }
@@ -450,7 +532,15 @@ impl<'a> Lowerer<'a> {
         None
     }
 
-    fn untagged(&mut self, doc: usize, parts: &'a [ReferenceOr<Schema>], at: &Pointer, hint: &Hint, doc_lines: Vec<String>, component: Option<&str>) -> Ty {
+    fn untagged(
+        &mut self,
+        doc: usize,
+        parts: &'a [ReferenceOr<Schema>],
+        at: &Pointer,
+        hint: &Hint,
+        doc_lines: Vec<String>,
+        component: Option<&str>,
+    ) -> Ty {
         if parts.is_empty() {
             return self.free_form(doc);
         }
@@ -499,7 +589,11 @@ impl<'a> Lowerer<'a> {
                 let Some(schema) = self.resolve_item(doc, name) else { continue };
                 let object = match &schema.schema_kind {
                     SchemaKind::Type(Type::Object(o)) => Object {
-                        props: o.properties.iter().map(|(k, v)| (k.clone(), (SRef::from(v), base_at.push("properties").push(k)))).collect(),
+                        props: o
+                            .properties
+                            .iter()
+                            .map(|(k, v)| (k.clone(), (SRef::from(v), base_at.push("properties").push(k))))
+                            .collect(),
                         required: o.required.iter().cloned().collect(),
                         additional: None,
                         strip: Some(plan.property.clone()),
@@ -507,7 +601,8 @@ impl<'a> Lowerer<'a> {
                     _ => continue,
                 };
                 let base_hint = Hint { module: hint.module.clone(), name: format!("{}Base", hint.name) };
-                let mut lines = vec![format!("The fields of {} itself (discriminator `{tag}`).", docs::code(&hint.name))];
+                let mut lines =
+                    vec![format!("The fields of {} itself (discriminator `{tag}`).", docs::code(&hint.name))];
                 lines.push(String::new());
                 lines.extend(self.nodes[id.0].doc_lines.iter().cloned());
                 let base = self.node(doc, &base_at, &base_hint, lines, None);
@@ -532,7 +627,8 @@ impl<'a> Lowerer<'a> {
         }
         let other = names::disambiguate("Unrecognized", |n| variants.iter().any(|v| v.ident == n));
         if self.nodes[id.0].doc_lines.is_empty() {
-            self.nodes[id.0].doc_lines = vec![format!("One of several error or result types, told apart by {}.", docs::code(&plan.property))];
+            self.nodes[id.0].doc_lines =
+                vec![format!("One of several error or result types, told apart by {}.", docs::code(&plan.property))];
         }
         self.nodes[id.0].kind = Some(TypeKind::Union(Union { property: plan.property.clone(), variants, other }));
         Ty::Named(id)
@@ -583,10 +679,8 @@ fn enum_variants(values: &[&str], description: &str) -> Vec<Variant> {
     for line in description.lines() {
         let line = line.trim().trim_start_matches(['-', '*']).trim();
         for value in values {
-            let rest = line
-                .strip_prefix(&format!("`{value}`"))
-                .or_else(|| line.strip_prefix(value))
-                .map(str::trim_start);
+            let rest =
+                line.strip_prefix(&format!("`{value}`")).or_else(|| line.strip_prefix(value)).map(str::trim_start);
             if let Some(text) = rest.and_then(|r| r.strip_prefix(':')) {
                 value_docs.insert(value, text.trim().to_owned());
             }
