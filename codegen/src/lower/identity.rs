@@ -265,7 +265,42 @@ pub(crate) fn finish(
                 let key = r.pointer.to_string();
                 let same = by_pointer.get(&(draft.doc, key.clone())).cloned();
                 let any = || by_pointer.iter().filter(|((_, p), _)| *p == key).map(|(_, v)| v.clone()).min();
-                match same.or_else(any) {
+                // VMware's pointers sometimes differ from the `/api` path key in its query part
+                // (`?action=change` for `?action=change&vmw-task=true`, `?library_id` for no
+                // query): the one operation of the same file and method whose path key extends the
+                // pointer's, or that the pointer's extends, by query text is the replacement.
+                let extended = || {
+                    let tokens: Vec<String> = r.pointer.tokens().collect();
+                    let [paths, path, method] = tokens.as_slice() else { return None };
+                    if paths != "paths" {
+                        return None;
+                    }
+                    let found: Vec<&String> = by_pointer
+                        .iter()
+                        .filter(|((doc, p), _)| {
+                            let t: Vec<String> =
+                                crate::pointer::Pointer::parse(p).map(|p| p.tokens().collect()).unwrap_or_default();
+                            // The extra query text may not name an action: `?action=find` is
+                            // another operation, `&vmw-task=true` or `?library_id` are not.
+                            let extends = |long: &str, short: &str| {
+                                long.len() > short.len()
+                                    && long.starts_with(short)
+                                    && (short.contains('?') || long[short.len()..].starts_with('?'))
+                                    && !long[short.len()..].contains("action=")
+                            };
+                            *doc == draft.doc
+                                && t.len() == 3
+                                && t[2] == *method
+                                && (extends(&t[1], path) || extends(path, &t[1]))
+                        })
+                        .map(|(_, v)| v)
+                        .collect();
+                    match found.as_slice() {
+                        [one] => Some((*one).clone()),
+                        _ => None,
+                    }
+                };
+                match same.or_else(any).or_else(extended) {
                     Some(path) => format!("use `crate::{path}`"),
                     None => {
                         diags.warn(

@@ -546,7 +546,7 @@ impl<'a> Lowerer<'a> {
             twin_op.path = twin.path.clone();
             twin_op.enveloped = true;
             twin_op.legacy = None;
-            twin_op.deprecated = Some(format!("the `/rest` surface is deprecated; use `{rust_path}`"));
+            twin_op.deprecated = Some(format!("the `/rest` surface is deprecated; use `crate::{rust_path}`"));
             twin_op.rust_path = self::rust_path(&site.module, &twin_ident);
             twin_op.from_spec = false;
             twin_op.body_key = twin.body_key.clone();

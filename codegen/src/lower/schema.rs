@@ -67,6 +67,27 @@ struct Object<'a> {
 
 const COMPONENT_PREFIX: &str = "#/components/schemas/";
 
+impl<'a> Object<'a> {
+    /// The object an object-like schema at `at` declares.
+    fn of(
+        properties: &'a indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &[String],
+        additional_properties: Option<&'a AdditionalProperties>,
+        at: &Pointer,
+        strip: Option<String>,
+    ) -> Self {
+        Object {
+            props: properties
+                .iter()
+                .map(|(k, v)| (k.clone(), (SRef::from(v), at.push("properties").push(k))))
+                .collect(),
+            required: required.iter().cloned().collect(),
+            additional: additional_properties.and_then(|a| additional(a, at)),
+            strip,
+        }
+    }
+}
+
 impl<'a> Lowerer<'a> {
     /// The type of a schema or reference found at `at`.
     pub(crate) fn schema_ty(&mut self, doc: usize, schema: SRef<'a>, at: &Pointer, hint: &Hint) -> Ty {
@@ -218,16 +239,7 @@ impl<'a> Lowerer<'a> {
                 }
             },
             SchemaKind::Type(Type::Object(o)) => {
-                let object = Object {
-                    props: o
-                        .properties
-                        .iter()
-                        .map(|(k, v)| (k.clone(), (SRef::from(v), at.push("properties").push(k))))
-                        .collect(),
-                    required: o.required.iter().cloned().collect(),
-                    additional: o.additional_properties.as_ref().and_then(|a| additional(a, at)),
-                    strip,
-                };
+                let object = Object::of(&o.properties, &o.required, o.additional_properties.as_ref(), at, strip);
                 self.object(doc, object, at, hint, doc_lines, component)
             }
             SchemaKind::AllOf { all_of } => {
@@ -250,16 +262,8 @@ impl<'a> Lowerer<'a> {
             }
             SchemaKind::Any(any) => {
                 if !any.all_of.is_empty() {
-                    let object = Object {
-                        props: any
-                            .properties
-                            .iter()
-                            .map(|(k, v)| (k.clone(), (SRef::from(v), at.push("properties").push(k))))
-                            .collect(),
-                        required: any.required.iter().cloned().collect(),
-                        additional: any.additional_properties.as_ref().and_then(|a| additional(a, at)),
-                        strip,
-                    };
+                    let object =
+                        Object::of(&any.properties, &any.required, any.additional_properties.as_ref(), at, strip);
                     return self.all_of(doc, &any.all_of, object, at, hint, doc_lines, component);
                 }
                 if !any.one_of.is_empty() || !any.any_of.is_empty() {
@@ -268,16 +272,8 @@ impl<'a> Lowerer<'a> {
                     return self.untagged(doc, parts, &at.push(key), hint, doc_lines, component);
                 }
                 if !any.properties.is_empty() || any.additional_properties.is_some() {
-                    let object = Object {
-                        props: any
-                            .properties
-                            .iter()
-                            .map(|(k, v)| (k.clone(), (SRef::from(v), at.push("properties").push(k))))
-                            .collect(),
-                        required: any.required.iter().cloned().collect(),
-                        additional: any.additional_properties.as_ref().and_then(|a| additional(a, at)),
-                        strip,
-                    };
+                    let object =
+                        Object::of(&any.properties, &any.required, any.additional_properties.as_ref(), at, strip);
                     return self.object(doc, object, at, hint, doc_lines, component);
                 }
                 if let Some(items) = &any.items {
@@ -588,16 +584,9 @@ impl<'a> Lowerer<'a> {
             let payload = if target == name {
                 let Some(schema) = self.resolve_item(doc, name) else { continue };
                 let object = match &schema.schema_kind {
-                    SchemaKind::Type(Type::Object(o)) => Object {
-                        props: o
-                            .properties
-                            .iter()
-                            .map(|(k, v)| (k.clone(), (SRef::from(v), base_at.push("properties").push(k))))
-                            .collect(),
-                        required: o.required.iter().cloned().collect(),
-                        additional: None,
-                        strip: Some(plan.property.clone()),
-                    },
+                    SchemaKind::Type(Type::Object(o)) => {
+                        Object::of(&o.properties, &o.required, None, &base_at, Some(plan.property.clone()))
+                    }
                     _ => continue,
                 };
                 let base_hint = Hint { module: hint.module.clone(), name: format!("{}Base", hint.name) };

@@ -57,7 +57,7 @@ pub fn create(body: &CreateSpec) -> Operation<Info, crate::vapi::std::errors::Er
 /// - `x-vmw-doc-deprecated-path`: `/rest/appliance/recovery/reconciliation/job`
 /// - `x-vmw-doc-operation`: `create`
 #[deprecated(
-    note = "the `/rest` surface is deprecated; use `appliance::recovery::reconciliation::job::create`"
+    note = "the `/rest` surface is deprecated; use `crate::appliance::recovery::reconciliation::job::create`"
 )]
 pub fn create_legacy(
     body: &CreateSpec,
@@ -120,7 +120,7 @@ pub fn get() -> Operation<Info, crate::vapi::std::errors::Error> {
 /// - `x-vmw-doc-deprecated-path`: `/rest/appliance/recovery/reconciliation/job`
 /// - `x-vmw-doc-operation`: `get`
 #[deprecated(
-    note = "the `/rest` surface is deprecated; use `appliance::recovery::reconciliation::job::get`"
+    note = "the `/rest` surface is deprecated; use `crate::appliance::recovery::reconciliation::job::get`"
 )]
 pub fn get_legacy() -> Operation<Info, crate::vapi::std::errors::Error> {
     Operation::new(
