@@ -543,7 +543,20 @@ impl<'a> Lowerer<'a> {
         let id = self.node(doc, at, hint, doc_lines, component);
         let mut variants: Vec<UntaggedVariant> = Vec::new();
         for (i, part) in parts.iter().enumerate() {
-            let ty = self.schema_ty(doc, part.into(), &at.push(i.to_string()), &hint.child(&format!("Variant{i}")));
+            let part_at = at.push(i.to_string());
+            let ty = self.schema_ty(doc, part.into(), &part_at, &hint.child(&format!("Variant{i}")));
+            if ty == Ty::Named(id) {
+                // "One of: itself, or ..." adds nothing, and an untagged union that tries itself
+                // first would recurse forever while decoding.
+                let label = self.docs[doc].label.clone();
+                self.diags.warn(
+                    &label,
+                    &part_at,
+                    Kind::Unsupported,
+                    "a union that lists itself as a variant; that variant is left out",
+                );
+                continue;
+            }
             let base = match &ty {
                 Ty::Named(n) => self.nodes[n.0].want.1.clone(),
                 other => ty_word(other).to_owned(),
