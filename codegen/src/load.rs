@@ -182,7 +182,7 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> Pointer {
 
 /// Parses `value` as a `T`; on failure, the pointer (below `at`) and the message.
 fn try_parse<T: serde::de::DeserializeOwned>(value: &Value, at: &Pointer) -> Option<(Pointer, String)> {
-    match catch_unwind(AssertUnwindSafe(|| serde_path_to_error::deserialize::<_, T>(value.clone()))) {
+    match catch_unwind(AssertUnwindSafe(|| serde_path_to_error::deserialize::<_, T>(value))) {
         Ok(Ok(_)) => None,
         Ok(Err(e)) => {
             let mut pointer = at.clone();
@@ -333,13 +333,12 @@ fn to_openapi(label: &str, mut value: Value, diags: &mut Diagnostics) -> Option<
         }
     }
     // openapiv3 holds a few `expect`s; a panic inside it must not take the generator down.
-    let original = value.clone();
-    let result = catch_unwind(AssertUnwindSafe(|| serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(value)));
+    let result = catch_unwind(AssertUnwindSafe(|| serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&value)));
     match result {
         Ok(Ok(api)) => Some(api),
         Ok(Err(e)) => {
             let (pointer, message) =
-                locate(&original).unwrap_or_else(|| (path_to_pointer(e.path()), e.into_inner().to_string()));
+                locate(&value).unwrap_or_else(|| (path_to_pointer(e.path()), e.into_inner().to_string()));
             diags.error(label, &pointer, Kind::Shape, format!("not valid OpenAPI 3.0: {message}"));
             None
         }

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{Ctx, doc_attrs, ident};
+use super::{Ctx, ident};
 use crate::docs;
 use crate::ir::{Enum, Field, Struct, Ty, TypeDef, TypeKind, Union};
 
@@ -19,7 +19,7 @@ pub(crate) fn type_def(ctx: &Ctx, t: &TypeDef, gate: TokenStream) -> TokenStream
         doc.push(format!("{what}: {}.", origins.join(", ")));
     }
     doc.extend(super::extension_lines(&t.extensions, false));
-    let doc = doc_attrs(&doc);
+    let doc = ctx.doc(&doc);
     let name = ident(&t.name);
     match &t.kind {
         TypeKind::Struct(s) => strukt(ctx, &name, s, doc, gate),
@@ -46,7 +46,7 @@ pub(crate) fn type_def(ctx: &Ctx, t: &TypeDef, gate: TokenStream) -> TokenStream
         }
         TypeKind::Params(fields) => {
             let fields = fields.iter().map(|f| {
-                let d = doc_attrs(&f.doc);
+                let d = ctx.doc(&f.doc);
                 let id = ident(&f.ident);
                 let option = ctx.prelude("Option");
                 let ty = param_ty(ctx, &f.ty);
@@ -80,7 +80,7 @@ fn field_tokens(ctx: &Ctx, f: &Field) -> TokenStream {
         extension_lines.remove(0);
     }
     doc_lines.extend(extension_lines);
-    let doc = doc_attrs(&doc_lines);
+    let doc = ctx.doc(&doc_lines);
     let name = ident(&f.ident);
     let mut ty = ctx.ty(&f.ty);
     if f.boxed {
@@ -158,7 +158,7 @@ fn open_enum(ctx: &Ctx, name: &proc_macro2::Ident, e: &Enum, doc: TokenStream, g
             lines.push(String::new());
         }
         lines.push(format!("On the wire: {}.", docs::code(&v.wire)));
-        let d = doc_attrs(&lines);
+        let d = ctx.doc(&lines);
         let id = ident(&v.ident);
         quote! { #d #id, }
     });
@@ -247,7 +247,7 @@ fn union(ctx: &Ctx, name: &proc_macro2::Ident, u: &Union, doc: TokenStream, gate
     let property = &u.property;
     let other = ident(&u.other);
     let variants = u.variants.iter().map(|v| {
-        let d = doc_attrs(&[format!(
+        let d = ctx.doc(&[format!(
             "{}: {}.",
             docs::code(&format!("{} = {}", u.property, v.tag)),
             docs::code(&ctx.krate.types[v.ty.0].name)

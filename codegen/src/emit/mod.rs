@@ -20,8 +20,10 @@ use crate::names;
 /// What an emitted file holds.
 #[derive(Debug, Clone)]
 pub enum Content {
-    /// Rust source, formatted by the writer.
-    Rust(TokenStream),
+    /// Rust source, formatted by the writer. Doc comments are kept aside: the tokens carry
+    /// `#[doc = "@@doc:N"]` markers that the writer replaces with block `N` after formatting, so
+    /// that the parser and the formatter do not walk every character of every description.
+    Rust(TokenStream, Vec<Vec<String>>),
     /// Rust source that is already formatted (the runtime).
     RustText(String),
     /// Any other text (the manifest).
@@ -51,10 +53,11 @@ pub fn emit(krate: &Crate, config: &Config) -> Vec<EmittedFile> {
             format!("src/{}.rs", path.iter().map(|s| s.trim_start_matches("r#")).collect::<Vec<_>>().join("/"))
         };
         let tokens = if path.is_empty() { files::lib_rs(krate, config, tokens) } else { tokens };
+        let docs = ctx.docs.take();
         out.push(EmittedFile {
             path: file,
             sources: module.sources.iter().cloned().collect(),
-            content: Content::Rust(tokens),
+            content: Content::Rust(tokens, docs),
         });
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));
@@ -139,6 +142,8 @@ pub(crate) struct Ctx<'a> {
     used: RefCell<BTreeMap<&'static str, Import>>,
     /// The feature of the item being emitted, when it has one of its own.
     current: RefCell<Option<String>>,
+    /// Doc blocks, by marker number (see [`Content::Rust`]).
+    docs: RefCell<Vec<Vec<String>>>,
 }
 
 /// Items the generated code may import by their short name, if no local type shadows it.
@@ -178,7 +183,14 @@ impl<'a> Ctx<'a> {
             .get(module)
             .map(|m| m.types.iter().map(|t| krate.types[t.0].name.as_str()).collect())
             .unwrap_or_default();
-        Self { krate, module, local, used: RefCell::new(BTreeMap::new()), current: RefCell::new(None) }
+        Self {
+            krate,
+            module,
+            local,
+            used: RefCell::new(BTreeMap::new()),
+            current: RefCell::new(None),
+            docs: RefCell::new(Vec::new()),
+        }
     }
 
     /// Starts emitting an item with this gate, in a module with that one.
@@ -338,13 +350,17 @@ pub(crate) fn path_tokens(path: &str) -> TokenStream {
     }
 }
 
-/// `#[doc = " line"]` attributes, one per line.
-pub(crate) fn doc_attrs(lines: &[String]) -> TokenStream {
-    let attrs = lines.iter().map(|l| {
-        let text = if l.is_empty() { String::new() } else { format!(" {l}") };
-        quote! { #[doc = #text] }
-    });
-    quote! { #(#attrs)* }
+impl Ctx<'_> {
+    /// A doc comment: a marker attribute the writer replaces with `/// line` for every line.
+    pub fn doc(&self, lines: &[String]) -> TokenStream {
+        if lines.is_empty() {
+            return TokenStream::new();
+        }
+        let mut docs = self.docs.borrow_mut();
+        let marker = format!("{}{}", crate::write::DOC_MARKER, docs.len());
+        docs.push(lines.to_vec());
+        quote! { #[doc = #marker] }
+    }
 }
 
 /// Doc lines listing vendor extensions, after a blank line (nothing when there are none).

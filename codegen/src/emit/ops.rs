@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{Ctx, doc_attrs, ident};
+use super::{Ctx, ident};
 use crate::ir::{LegacyRoute, Location, Module, Operation, Param, PathPart, PathTemplate, Ty};
 
 pub(crate) fn operation(ctx: &Ctx, module: &Module, op: &Operation) -> TokenStream {
@@ -23,7 +23,7 @@ pub(crate) fn operation(ctx: &Ctx, module: &Module, op: &Operation) -> TokenStre
         doc.extend(args_doc);
     }
     doc.extend(super::extension_lines(&op.extensions, true));
-    let doc = doc_attrs(&doc);
+    let doc = ctx.doc(&doc);
     let deprecated = op.deprecated.as_ref().map(|note| quote! { #[deprecated(note = #note)] });
 
     let mut args: Vec<TokenStream> = Vec::new();
