@@ -111,11 +111,6 @@ impl Diagnostics {
         self.items.iter().any(|d| d.severity == Severity::Error)
     }
 
-    /// Appends another collection.
-    pub fn extend(&mut self, other: Diagnostics) {
-        self.items.extend(other.items);
-    }
-
     /// All problems, sorted by file, pointer and message, without duplicates.
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {
         self.items.sort();

@@ -119,3 +119,17 @@ pub fn workspace_config() -> vsphere_codegen::Config {
         .workspace_build("../spec", "../../codegen")
         .out_dir(workspace_root().join("generated"))
 }
+
+/// Every fixture spec in `tests/fixtures/` except the malformed one, as `(name, path)` by name.
+pub fn fixtures() -> Vec<(String, PathBuf)> {
+    let mut out: Vec<(String, PathBuf)> = std::fs::read_dir(workspace_root().join("tests/fixtures"))
+        .expect("tests/fixtures")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "json")))
+        .map(|p| (p.file_stem().unwrap_or_default().to_string_lossy().into_owned(), p))
+        .filter(|(name, _)| name != "malformed")
+        .collect();
+    out.sort();
+    out
+}

@@ -1,23 +1,13 @@
 //! Every fixture's generated crate compiles, and passes clippy, with warnings denied.
 
 use vsphere_codegen::Config;
-use vsphere_tests::{assert_ok, cargo_in, scratch, workspace_root, write_check_workspace};
+use vsphere_tests::{assert_ok, cargo_in, fixtures, scratch, write_check_workspace};
 
 #[test]
 fn every_fixture_crate_passes_clippy_with_warnings_denied() {
     let root = scratch("fixtures-compile");
     let mut members = Vec::new();
-    let mut entries: Vec<_> = std::fs::read_dir(workspace_root().join("tests/fixtures"))
-        .expect("fixtures")
-        .flatten()
-        .map(|e| e.path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        let name = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
-        if name == "malformed" {
-            continue;
-        }
+    for (name, path) in fixtures() {
         Config::new()
             .spec(&path)
             .with_crate_name(format!("fixture-{}", name.replace('_', "-")))

@@ -20,20 +20,14 @@ fn two_runs_give_byte_identical_output() {
     let second = workspace_config().generate().expect("second run");
     assert_eq!(first.files, second.files);
     // Also for all fixtures at once (many modules, collisions, unions).
-    let fixtures = || {
+    let all_fixtures = || {
         let mut config = Config::new();
-        let mut paths: Vec<_> = std::fs::read_dir(workspace_root().join("tests/fixtures"))
-            .expect("fixtures")
-            .flatten()
-            .map(|e| e.path())
-            .collect();
-        paths.sort();
-        for p in paths.into_iter().filter(|p| !p.ends_with("malformed.yaml")) {
-            config = config.spec(p);
+        for (_, path) in vsphere_tests::fixtures() {
+            config = config.spec(path);
         }
         config.generate().expect("fixtures generate together")
     };
-    assert_eq!(fixtures().files, fixtures().files);
+    assert_eq!(all_fixtures().files, all_fixtures().files);
 }
 
 #[test]

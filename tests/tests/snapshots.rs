@@ -5,24 +5,10 @@
 use std::path::{Path, PathBuf};
 
 use vsphere_codegen::{Config, Generated};
-use vsphere_tests::{workspace_config, workspace_root};
+use vsphere_tests::{fixtures, workspace_config, workspace_root};
 
 fn fixture_dir() -> PathBuf {
     workspace_root().join("tests/fixtures")
-}
-
-/// Every fixture spec except the malformed one, by name.
-pub fn fixtures() -> Vec<(String, PathBuf)> {
-    let mut out: Vec<(String, PathBuf)> = std::fs::read_dir(fixture_dir())
-        .expect("tests/fixtures")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "json")))
-        .map(|p| (p.file_stem().unwrap_or_default().to_string_lossy().into_owned(), p))
-        .filter(|(name, _)| name != "malformed")
-        .collect();
-    out.sort();
-    out
 }
 
 /// One text for a whole generated crate, without the runtime (the same for every spec).

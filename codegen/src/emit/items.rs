@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::{Ctx, ident};
 use crate::docs;
-use crate::ir::{Enum, Field, Struct, Ty, TypeDef, TypeKind, Union};
+use crate::ir::{Enum, Field, Struct, TypeDef, TypeKind, Union};
 
 pub(crate) fn type_def(ctx: &Ctx, t: &TypeDef, gate: TokenStream) -> TokenStream {
     let mut doc = t.doc.clone();
@@ -49,7 +49,7 @@ pub(crate) fn type_def(ctx: &Ctx, t: &TypeDef, gate: TokenStream) -> TokenStream
                 let d = ctx.doc(&f.doc);
                 let id = ident(&f.ident);
                 let option = ctx.prelude("Option");
-                let ty = param_ty(ctx, &f.ty);
+                let ty = ctx.ty(&f.ty);
                 quote! { #d pub #id: #option<#ty>, }
             });
             quote! {
@@ -60,11 +60,6 @@ pub(crate) fn type_def(ctx: &Ctx, t: &TypeDef, gate: TokenStream) -> TokenStream
             }
         }
     }
-}
-
-/// The owned type of an optional parameter.
-fn param_ty(ctx: &Ctx, ty: &Ty) -> TokenStream {
-    ctx.ty(ty)
 }
 
 fn field_tokens(ctx: &Ctx, f: &Field) -> TokenStream {

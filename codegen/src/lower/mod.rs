@@ -9,7 +9,7 @@ pub(crate) mod ops;
 pub mod place;
 pub(crate) mod schema;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use openapiv3::{ReferenceOr, SchemaKind, Type};
 
@@ -333,9 +333,4 @@ fn string_enum(d: &Document, name: &str) -> Option<Vec<String>> {
         }
         _ => None,
     }
-}
-
-/// The namespaces (top-level modules) of a crate's operations, sorted.
-pub fn namespaces(krate: &Crate) -> BTreeSet<String> {
-    krate.features.keys().cloned().collect()
 }
