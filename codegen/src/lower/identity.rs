@@ -416,7 +416,7 @@ fn legacy_scheme(pointer: &crate::pointer::Pointer) -> bool {
     let tokens: Vec<String> = pointer.tokens().take(3).collect();
     match tokens.as_slice() {
         [components, schemas, name] if components == "components" && schemas == "schemas" => {
-            name.contains('.') && name.starts_with(|c: char| c.is_ascii_lowercase())
+            super::place::rest_scheme(name)
         }
         _ => false,
     }

@@ -175,7 +175,7 @@ impl Lowerer<'_> {
     /// `/rest` scheme (`vcenter.VM_resp`, `vapi.std.errors.not_found_error`) and shaped
     /// `{value}` or `{type, value}`.
     fn is_envelope(&self, doc: usize, name: &str) -> bool {
-        let rest_scheme = name.contains('.') && name.starts_with(|c: char| c.is_ascii_lowercase());
+        let rest_scheme = place::rest_scheme(name);
         let Some(schema) = self.resolve_item(doc, name) else { return false };
         let SchemaKind::Type(Type::Object(o)) = &schema.schema_kind else { return false };
         let mut keys: Vec<&str> = o.properties.keys().map(String::as_str).collect();

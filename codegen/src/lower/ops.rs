@@ -787,12 +787,12 @@ impl<'a> Lowerer<'a> {
             errors.iter().map(|e| (e.label.clone(), e.description.clone())).collect();
         let typed: Vec<&ErrorResponse> = errors.iter().filter(|e| e.ty.is_some()).collect();
         if typed.is_empty() {
-            let rest_scheme = |name: &str| name.contains('.') && name.starts_with(|c: char| c.is_ascii_lowercase());
             let mut plans: Vec<(&String, &super::UnionPlan)> =
                 self.unions.iter().filter(|(k, _)| k.0 == doc).map(|(k, p)| (&k.1, p)).collect();
             plans.sort_by(|a, b| a.0.cmp(b.0));
             let standard = plans.iter().find(|(_, p)| {
-                p.property == "error_type" && p.variants.first().is_some_and(|(_, c)| rest_scheme(c) == enveloped)
+                p.property == "error_type"
+                    && p.variants.first().is_some_and(|(_, c)| place::rest_scheme(c) == enveloped)
             });
             if let Some((key, plan)) = standard {
                 let (key, property) = ((*key).clone(), plan.property.clone());

@@ -63,6 +63,13 @@ pub fn segment(raw: &str, top: bool) -> String {
     if top && RESERVED_TOP.contains(&s.as_str()) { format!("{s}_") } else { s }
 }
 
+/// Whether a schema name is in the `/rest` naming scheme of the 7.0 specs: dotted, lowercase
+/// first (`vapi.std.errors.not_found`, `vcenter.VM_resp`), as opposed to the `/api` scheme
+/// (`VapiStdErrorsNotFound`) and the 9.x dotted scheme (`Vapi.Std.Errors.NotFound`).
+pub fn rest_scheme(name: &str) -> bool {
+    name.contains('.') && name.starts_with(|c: char| c.is_ascii_lowercase())
+}
+
 /// The module of an operation path (see the module docs). Empty for `/api` itself.
 pub fn operation_module(full_path: &str) -> ModPath {
     let path = full_path.split('?').next().unwrap_or(full_path);
