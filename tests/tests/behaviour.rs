@@ -1224,10 +1224,10 @@ async fn client_timeout_gives_up_on_a_slow_server() {
         .mount(&server)
         .await;
     let client = Client::builder(server.uri()).timeout(std::time::Duration::from_millis(100)).build().expect("builds");
-    let started = std::time::Instant::now();
+    // The mock answers after 30 s; the timeout turns that into a transport error (no wall-clock
+    // assertion: a client without the timeout would get the answer, which fails `expect_err`).
     let error = client.send(job::get()).await.expect_err("times out");
     assert!(matches!(error, Error::Transport { .. }), "got {error:?}");
-    assert!(started.elapsed() < std::time::Duration::from_secs(10), "took {:?}", started.elapsed());
 }
 
 /// A PEM block whose content is not base64 is refused (when the client is built).
