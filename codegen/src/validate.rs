@@ -1,5 +1,7 @@
 //! Validate: structural checks over loaded documents, before lowering.
 //!
+//! (Path keys without a leading `/` are reported by `repair`: openapiv3 would drop them.)
+//!
 //! Lowering tolerates what it can with a warning at the point of use (dangling references,
 //! missing schemas); this pass reports what makes a document unusable as a whole (errors), and
 //! problems that lowering would otherwise hide (warnings).
@@ -26,10 +28,6 @@ pub fn validate(docs: &[Document], diags: &mut Diagnostics) {
         }
         for (path, item) in &d.api.paths.paths {
             let at = Pointer::root().push("paths").push(path);
-            if !path.starts_with('/') {
-                diags.error(label, &at, Kind::Shape, "a path must start with `/`");
-                continue;
-            }
             let template = path.split('?').next().unwrap_or(path);
             if !balanced(template) {
                 diags.error(label, &at, Kind::Shape, "unbalanced `{` `}` in the path template");

@@ -152,11 +152,7 @@ pub(crate) fn assign_names(lowerer: &mut Lowerer, sites: &mut [OpSite]) {
         let taken = by_module.entry(sites[i].module.clone()).or_default();
         let base = std::mem::take(&mut bases[i]);
         let mut ident = base.clone();
-        let twin_fn = sites[i]
-            .ext
-            .legacy
-            .as_ref()
-            .is_some_and(|twin| !lowerer.routes.contains(&(twin.method.clone(), twin.path.clone())));
+        let twin_fn = lowerer.twin_function(&sites[i].ext);
         if taken.contains(&ident) || (twin_fn && taken.contains(&format!("{base}_legacy"))) {
             ident = names::disambiguate(&format!("{base}_{}", sites[i].method), |n| taken.contains(n));
             let label = lowerer.docs[sites[i].doc].label.clone();
@@ -171,16 +167,19 @@ pub(crate) fn assign_names(lowerer: &mut Lowerer, sites: &mut [OpSite]) {
             );
         }
         taken.insert(ident.clone());
-        if sites[i]
-            .ext
-            .legacy
-            .as_ref()
-            .is_some_and(|twin| !lowerer.routes.contains(&(twin.method.clone(), twin.path.clone())))
-        {
+        if twin_fn {
             let twin = names::disambiguate(&format!("{ident}_legacy"), |n| taken.contains(n));
             taken.insert(twin);
         }
         sites[i].ident = ident;
+    }
+}
+
+impl Lowerer<'_> {
+    /// Whether an operation's `x-vmw-doc-deprecated-*` twin needs a `*_legacy` function of its
+    /// own: it has a twin, and the spec does not already describe that `/rest` operation.
+    fn twin_function(&self, ext: &OperationExtensions) -> bool {
+        ext.legacy.as_ref().is_some_and(|twin| !self.routes.contains(&(twin.method.clone(), twin.path.clone())))
     }
 }
 
@@ -447,11 +446,7 @@ impl<'a> Lowerer<'a> {
             })
         });
 
-        let twin_in_spec = site
-            .ext
-            .legacy
-            .as_ref()
-            .is_some_and(|twin| self.routes.contains(&(twin.method.clone(), twin.path.clone())));
+        let twin_in_spec = site.ext.legacy.is_some() && !self.twin_function(&site.ext);
         if let Some(twin) = &legacy {
             doc_lines.push(String::new());
             let callable = if twin_in_spec {
