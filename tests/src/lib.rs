@@ -9,21 +9,27 @@ pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
 }
 
-/// `../shared/specs` beside the project, if present.
+/// `../shared/<name>` beside the project (the real specs, `specs`, or the seed pages, `seeds`), if
+/// present.
 ///
 /// When absent, prints `SKIPPED` in capitals and returns `None`; under CI (`CI=true`) absence is
 /// a failure instead.
-pub fn shared_specs(test: &str) -> Option<PathBuf> {
-    let dir = workspace_root().join("../shared/specs");
+pub fn shared_dir(test: &str, name: &str) -> Option<PathBuf> {
+    let dir = workspace_root().join("../shared").join(name);
     if dir.is_dir() {
         return Some(dir.canonicalize().unwrap_or(dir));
     }
     if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
-        panic!("{test}: ../shared/specs is absent, and CI=true makes that a failure");
+        panic!("{test}: ../shared/{name} is absent, and CI=true makes that a failure");
     }
-    eprintln!("SKIPPED: {test}: ../shared/specs is absent");
-    println!("SKIPPED: {test}: ../shared/specs is absent");
+    eprintln!("SKIPPED: {test}: ../shared/{name} is absent");
+    println!("SKIPPED: {test}: ../shared/{name} is absent");
     None
+}
+
+/// `../shared/specs`, the real vSphere specs: [`shared_dir`] with `specs`.
+pub fn shared_specs(test: &str) -> Option<PathBuf> {
+    shared_dir(test, "specs")
 }
 
 /// A scratch directory under `target/`, emptied first.
