@@ -1,87 +1,35 @@
-//! The generator's one entry point: a `Config` builder in the prost-build style.
+//! The generator's entry point for build scripts and the CLI: a `Config` builder in the
+//! prost-build style, over the plain [`Settings`] and the pure [`pipeline`](crate::pipeline).
 //!
 //! ```no_run
-//! // build.rs of a crate that keeps its generated bindings in `src/` (or use OUT_DIR):
+//! // build.rs of a crate that keeps its generated bindings in `vsphere-api/` (or use OUT_DIR):
 //! vsphere_codegen::Config::new()
 //!     .spec("specs/vcenter.json")
-//!     .out_dir("generated")
+//!     .out_dir("vsphere-api")
 //!     .run_in_build_script()
 //!     .expect("vSphere bindings");
 //! ```
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
-use crate::diag::{Diagnostic, Diagnostics, Error, Kind, Severity};
-use crate::pointer::Pointer;
-use crate::report::Report;
+use crate::diag::Error;
+use crate::pipeline::{self, Generated};
+use crate::settings::{Settings, WorkspaceHook};
 use crate::write;
 
-/// The workspace hook: `build.rs` and a shim crate that regenerate during workspace builds.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Workspace {
-    /// The spec directory, relative to the generated crate.
-    pub spec_dir: String,
-    /// The generator crate, relative to the shim (`<crate>/regenerate`).
-    pub codegen_from_shim: String,
-}
-
 /// What to generate and where.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Config {
     specs: Vec<PathBuf>,
     spec_dirs: Vec<PathBuf>,
     out_dir: Option<PathBuf>,
-    crate_name: String,
-    crate_version: String,
-    label_prefix: String,
-    command: String,
-    workspace: Option<Workspace>,
-}
-
-/// A generated crate, in memory.
-#[derive(Debug, Clone)]
-pub struct Generated {
-    /// Every file: path relative to the crate root, and its content.
-    pub files: Vec<(String, String)>,
-    /// Figures per input file.
-    pub report: Report,
-    /// Warnings, sorted.
-    pub warnings: Vec<Diagnostic>,
-    /// How long each phase took (not part of the output; for benchmarks).
-    pub timings: Timings,
-}
-
-/// Wall-clock time of each phase of one run.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Timings {
-    /// Parsing, repairing and reading vendor extensions.
-    pub load: Duration,
-    /// Validation and lowering to the IR.
-    pub lower: Duration,
-    /// Token streams, formatting and headers.
-    pub emit: Duration,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Self::new()
-    }
+    settings: Settings,
 }
 
 impl Config {
-    /// A configuration with no specs, for the crate `vsphere-api`.
+    /// A configuration with no specs, for the crate `vsphere-api` 0.1.0.
     pub fn new() -> Self {
-        Self {
-            specs: Vec::new(),
-            spec_dirs: Vec::new(),
-            out_dir: None,
-            crate_name: "vsphere-api".to_owned(),
-            crate_version: "0.1.0".to_owned(),
-            label_prefix: String::new(),
-            command: "vsphere-codegen generate".to_owned(),
-            workspace: None,
-        }
+        Self::default()
     }
 
     /// Adds a spec file (JSON or YAML).
@@ -103,47 +51,35 @@ impl Config {
     }
 
     /// The generated package's name (default `vsphere-api`).
-    pub fn crate_name(&self) -> &str {
-        &self.crate_name
-    }
-
-    /// Sets the generated package's name.
-    pub fn with_crate_name(mut self, name: impl Into<String>) -> Self {
-        self.crate_name = name.into();
+    pub fn crate_name(mut self, name: impl Into<String>) -> Self {
+        self.settings.crate_name = name.into();
         self
     }
 
-    /// The generated package's version.
-    pub fn crate_version(&self) -> &str {
-        &self.crate_version
-    }
-
-    /// Prefixes spec file names in headers and messages (the workspace uses `spec/`).
-    pub fn label_prefix(mut self, prefix: impl Into<String>) -> Self {
-        self.label_prefix = prefix.into();
+    /// The generated package's version (default `0.1.0`).
+    pub fn crate_version(mut self, version: impl Into<String>) -> Self {
+        self.settings.crate_version = version.into();
         self
     }
 
-    /// The command named in every file header as the way to regenerate.
-    pub fn regenerate_command(mut self, command: impl Into<String>) -> Self {
-        self.command = command.into();
+    /// Emits the workspace hook (`build.rs`, `regenerate/`, feature `regenerate`) that
+    /// regenerates from `spec_dir` (relative to the crate) with the generator at
+    /// `codegen_from_shim` (relative to `<crate>/regenerate`).
+    pub fn workspace_hook(mut self, spec_dir: impl Into<String>, codegen_from_shim: impl Into<String>) -> Self {
+        self.settings.workspace_hook =
+            Some(WorkspaceHook { spec_dir: spec_dir.into(), codegen_from_shim: codegen_from_shim.into() });
         self
     }
 
-    /// The command named in file headers.
-    pub fn command(&self) -> &str {
-        &self.command
-    }
-
-    /// Emits the workspace hook (`build.rs`, `regenerate/`, feature `regenerate`).
-    pub fn workspace_build(mut self, spec_dir: impl Into<String>, codegen_from_shim: impl Into<String>) -> Self {
-        self.workspace = Some(Workspace { spec_dir: spec_dir.into(), codegen_from_shim: codegen_from_shim.into() });
+    /// Makes every warning an error: the run fails, naming every pointer, and writes nothing.
+    pub fn deny_warnings(mut self, deny: bool) -> Self {
+        self.settings.deny_warnings = deny;
         self
     }
 
-    /// The workspace hook, if on.
-    pub fn workspace(&self) -> Option<&Workspace> {
-        self.workspace.as_ref()
+    /// The settings handed to the pipeline.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
     }
 
     /// The spec files, in order: explicit files first, then each directory's files by name.
@@ -163,87 +99,57 @@ impl Config {
         Ok(files)
     }
 
-    fn label(&self, path: &Path) -> String {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        format!("{}{name}", self.label_prefix)
-    }
-
     /// Reads the spec files and generates the crate in memory.
     pub fn generate(&self) -> Result<Generated, Error> {
         let mut inputs = Vec::new();
         for path in self.spec_files()? {
             let bytes = std::fs::read(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
-            inputs.push((self.label(&path), bytes));
+            inputs.push((label(&path), bytes));
         }
         self.generate_from(&inputs)
     }
 
     /// Generates the crate from in-memory spec files `(label, bytes)`; no I/O.
     pub fn generate_from(&self, inputs: &[(String, Vec<u8>)]) -> Result<Generated, Error> {
-        let mut diags = Diagnostics::default();
-        if inputs.is_empty() {
-            diags.error("(no input)", &Pointer::root(), Kind::Syntax, "no spec files were given");
-            return Err(Error::Spec(diags.into_sorted()));
-        }
-        let started = Instant::now();
-        let mut labels = std::collections::BTreeSet::new();
-        let mut docs = Vec::new();
-        for (label, bytes) in inputs {
-            if !labels.insert(label.clone()) {
-                diags.error(label, &Pointer::root(), Kind::Syntax, "two input files have this name");
-                continue;
-            }
-            if let Some(doc) = crate::load::load(label, bytes, &mut diags) {
-                docs.push(doc);
-            }
-        }
-        if diags.has_errors() {
-            return Err(Error::Spec(diags.into_sorted()));
-        }
-        let load = started.elapsed();
-        let started = Instant::now();
-        crate::validate::validate(&docs, &mut diags);
-        if diags.has_errors() {
-            return Err(Error::Spec(diags.into_sorted()));
-        }
-        let (krate, counts) = crate::lower::lower(&docs, &mut diags);
-        if diags.has_errors() {
-            return Err(Error::Spec(diags.into_sorted()));
-        }
-        let lower = started.elapsed();
-        let started = Instant::now();
-        let emitted = crate::emit::emit(&krate, self);
-        let files = write::render(emitted, &krate, self)?;
-        let emit = started.elapsed();
-        let diagnostics = diags.into_sorted();
-        let warnings: Vec<Diagnostic> = diagnostics.into_iter().filter(|d| d.severity == Severity::Warning).collect();
-        let report = Report::new(&docs, &krate, &counts, &warnings, &files);
-        Ok(Generated { files, report, warnings, timings: Timings { load, lower, emit } })
+        pipeline::generate(inputs, &self.settings)
     }
 
     fn out(&self) -> Result<&Path, Error> {
-        self.out_dir.as_deref().ok_or_else(|| Error::Io {
-            path: PathBuf::new(),
-            source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "no output directory was configured"),
-        })
+        self.out_dir
+            .as_deref()
+            .ok_or_else(|| Error::Config("no output directory was configured (`Config::out_dir`)".to_owned()))
     }
 
     /// Generates and writes the crate; only changed files are rewritten, stale generated files
     /// are removed. On any error nothing is written.
     pub fn write(&self) -> Result<Generated, Error> {
-        let generated = self.generate()?;
-        write::write_dir(self.out()?, &generated.files)?;
+        let out = self.out()?.to_path_buf();
+        let mut generated = self.generate()?;
+        self.keep_hook(&out, &mut generated);
+        write::write_dir(&out, &generated.files)?;
         Ok(generated)
     }
 
     /// Writes nothing; fails with [`Error::Stale`] naming the files that differ.
     pub fn check(&self) -> Result<Generated, Error> {
-        let generated = self.generate()?;
-        let stale = write::stale_files(self.out()?, &generated.files)?;
-        if stale.is_empty() {
-            Ok(generated)
-        } else {
-            Err(Error::Stale { dir: self.out()?.to_path_buf(), files: stale, command: self.command.clone() })
+        let out = self.out()?.to_path_buf();
+        let mut generated = self.generate()?;
+        self.keep_hook(&out, &mut generated);
+        let stale = write::stale_files(&out, &generated.files)?;
+        if stale.is_empty() { Ok(generated) } else { Err(Error::Stale { dir: out, files: stale }) }
+    }
+
+    /// Without a hook of its own, a run keeps the workspace hook of a crate that has one: the
+    /// crate's manifest is left as it is when it is exactly this run's plus the hook's lines.
+    fn keep_hook(&self, out: &Path, generated: &mut Generated) {
+        if self.settings.workspace_hook.is_some() {
+            return;
+        }
+        let Ok(existing) = std::fs::read_to_string(out.join("Cargo.toml")) else { return };
+        if let Some((_, manifest)) = generated.files.iter_mut().find(|(p, _)| p == "Cargo.toml") {
+            if crate::emit::with_hook(manifest) == existing {
+                *manifest = existing;
+            }
         }
     }
 
@@ -265,4 +171,10 @@ impl Config {
         }
         Ok(generated)
     }
+}
+
+/// A spec file's label in headers and messages: its file name (`vsphere-fragment.yaml`), the
+/// same however and wherever the path was written.
+fn label(path: &Path) -> String {
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
 }

@@ -39,6 +39,8 @@ pub enum Kind {
     Parameter,
     /// A vendor extension with an unexpected value.
     Extension,
+    /// A `/rest` operation names an `/api` replacement that cannot be its legacy route.
+    Pairing,
 }
 
 impl Kind {
@@ -56,6 +58,7 @@ impl Kind {
             Kind::NameCollision => "name-collision",
             Kind::Parameter => "parameter",
             Kind::Extension => "extension",
+            Kind::Pairing => "pairing",
         }
     }
 }
@@ -117,19 +120,21 @@ impl Diagnostics {
         self.items.dedup();
         self.items
     }
-
-    /// All problems in the order they were found.
-    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.items.iter()
-    }
 }
 
 /// Why generation failed.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// The specs have errors; nothing was written.
-    #[error("{}", render(.0))]
+    #[error("{}", render(.0, Severity::Error, "error(s) in the spec"))]
     Spec(Vec<Diagnostic>),
+    /// Warnings were denied (`deny_warnings`); nothing was written.
+    #[error("{}", render(.0, Severity::Warning, "warning(s), denied"))]
+    DeniedWarnings(Vec<Diagnostic>),
+    /// The configuration cannot work (no output directory, for example).
+    #[error("configuration: {0}")]
+    Config(String),
     /// A file could not be read or written.
     #[error("{path}: {source}")]
     Io {
@@ -140,14 +145,12 @@ pub enum Error {
         source: std::io::Error,
     },
     /// Check mode: the output directory differs from what the specs give.
-    #[error("{} is stale; these files differ from what the specs give:\n{}\nRegenerate with `{command}`", .dir.display(), .files.iter().map(|f| format!("  {f}")).collect::<Vec<_>>().join("\n"))]
+    #[error("{} is stale; these files differ from what the specs give:\n{}", .dir.display(), .files.iter().map(|f| format!("  {f}")).collect::<Vec<_>>().join("\n"))]
     Stale {
         /// The output directory.
         dir: PathBuf,
         /// The files that would change, relative to `dir`.
         files: Vec<String>,
-        /// The command that regenerates them.
-        command: String,
     },
     /// The generator produced Rust it cannot parse: a bug in the generator, not in the spec.
     #[error("internal error: generated {file} does not parse: {message}")]
@@ -159,10 +162,10 @@ pub enum Error {
     },
 }
 
-fn render(diagnostics: &[Diagnostic]) -> String {
-    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
-    let mut out = format!("{errors} error(s) in the spec; nothing was written");
-    for d in diagnostics.iter().filter(|d| d.severity == Severity::Error) {
+fn render(diagnostics: &[Diagnostic], severity: Severity, what: &str) -> String {
+    let shown: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.severity == severity).collect();
+    let mut out = format!("{} {what}; nothing was written", shown.len());
+    for d in shown {
         out.push('\n');
         out.push_str(&d.to_string());
     }

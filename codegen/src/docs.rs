@@ -49,6 +49,91 @@ pub fn append_paragraph(doc: &mut Vec<String>, text: &str) {
     doc.extend(new);
 }
 
+/// Splits one doc line into lines of at most `width` characters where it can: at spaces outside
+/// code spans, autolinks and Markdown links, never so that a line would start a list, a heading
+/// or a quote, with list items continued under their text. Headings stay whole.
+pub fn wrap(line: &str, width: usize) -> Vec<String> {
+    if line.chars().count() <= width || line.starts_with('#') {
+        return vec![line.to_owned()];
+    }
+    let indent = continuation(line);
+    let mut out: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for token in tokens(line) {
+        let fits = current.chars().count() + 1 + token.chars().count() <= width;
+        // A word that fits no line stays where it is: moving it down would not make it fit.
+        let too_long = indent.len() + token.chars().count() > width;
+        if current.trim().is_empty() || fits || too_long || starts_block(token) {
+            if !current.is_empty() && !current.ends_with(' ') {
+                current.push(' ');
+            }
+            current.push_str(token);
+        } else {
+            out.push(std::mem::take(&mut current));
+            current = format!("{indent}{token}");
+        }
+    }
+    out.push(current);
+    out
+}
+
+/// The indentation that continues a list item (`- `, `1. `, nested `  - `) under its text.
+fn continuation(line: &str) -> String {
+    let lead = line.len() - line.trim_start().len();
+    let rest = &line[lead..];
+    let digits = rest.chars().take_while(char::is_ascii_digit).count();
+    let marker = if rest.starts_with("- ") || rest.starts_with("* ") || rest.starts_with("+ ") {
+        2
+    } else if digits > 0 && rest[digits..].starts_with(". ") {
+        digits + 2
+    } else {
+        0
+    };
+    " ".repeat(if marker == 0 { 0 } else { lead + marker })
+}
+
+/// Whether a word would start a Markdown block if it began a line: a list marker, a heading, a
+/// quote, a setext underline or an ordered-list number.
+fn starts_block(token: &str) -> bool {
+    let digits = token.chars().take_while(char::is_ascii_digit).count();
+    matches!(token, "-" | "+" | "*")
+        || token.chars().all(|c| c == '#')
+        || token.chars().all(|c| c == '=')
+        || token.starts_with('>')
+        || (digits > 0 && matches!(&token[digits..], "." | ")"))
+}
+
+/// The words of a line, with code spans, autolinks and Markdown links kept whole.
+fn tokens(line: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let bytes = line.as_bytes();
+    let (mut start, mut i) = (0, 0);
+    let mut closing: Option<u8> = None;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match closing {
+            Some(c) if b == c => closing = None,
+            Some(_) => {}
+            None if b == b'\\' => i += 1,
+            None if b == b'`' => closing = Some(b'`'),
+            None if b == b'<' && line[i..].starts_with("<http") => closing = Some(b'>'),
+            None if b == b'[' && line[i..].contains("](") => closing = Some(b')'),
+            None if b == b' ' => {
+                if i > start {
+                    out.push(&line[start..i]);
+                }
+                start = i + 1;
+            }
+            None => {}
+        }
+        i += 1;
+    }
+    if start < line.len() {
+        out.push(&line[start..]);
+    }
+    out
+}
+
 /// A code span holding `text` (backticks inside are handled by a longer fence).
 pub fn code(text: &str) -> String {
     let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
@@ -241,6 +326,35 @@ mod tests {
             lines("please see: [Broker](https://techdocs.broadcom.com/x?y=1)."),
             ["please see: [Broker](https://techdocs.broadcom.com/x?y=1)."]
         );
+    }
+
+    #[test]
+    fn long_lines_wrap_at_spaces_outside_code_and_links() {
+        let line = "The `virtual machine` is named by <https://example.com/a b> and then some more words here";
+        assert_eq!(
+            wrap(line, 40),
+            ["The `virtual machine` is named by", "<https://example.com/a b> and then some", "more words here"]
+        );
+        assert_eq!(wrap("- a list item that goes on and on", 20), ["- a list item that", "  goes on and on"]);
+        assert_eq!(wrap("12. numbered item text", 12), ["12. numbered", "    item", "    text"]);
+        assert_eq!(wrap("# A heading that is long", 5), ["# A heading that is long"]);
+        assert_eq!(wrap("short", 80), ["short"]);
+        assert_eq!(
+            wrap("Schema: `a-very-long-pointer-that-fits-no-line`.", 20),
+            ["Schema: `a-very-long-pointer-that-fits-no-line`."]
+        );
+        assert_eq!(
+            wrap("range \\[0, 100\\] of List\\<String\\> words", 17),
+            ["range \\[0, 100\\]", "of List\\<String\\>", "words"]
+        );
+    }
+
+    #[test]
+    fn wrapped_lines_never_start_a_block() {
+        for line in wrap("alpha beta - gamma + delta 3. epsilon # zeta > eta = theta *emphasis* ok", 11) {
+            let first = line.split(' ').next().unwrap_or("");
+            assert!(!starts_block(first), "{line:?} starts a block");
+        }
     }
 
     #[test]

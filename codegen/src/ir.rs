@@ -4,6 +4,7 @@
 //! here is final and valid; emitting decides layout only.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
 
 /// A module path of Rust identifiers, such as `["appliance", "recovery"]`.
 pub type ModPath = Vec<String>;
@@ -11,6 +12,10 @@ pub type ModPath = Vec<String>;
 /// An index into [`Crate::types`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TypeId(pub usize);
+
+/// An input spec file: an index into [`Crate::sources`] (and into the loaded documents).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(pub usize);
 
 /// A Rust type expression.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -52,6 +57,112 @@ impl Ty {
             _ => {}
         }
     }
+
+    /// Whether values are passed by value (`Copy` scalars) rather than by reference.
+    pub fn is_scalar(&self) -> bool {
+        matches!(self, Ty::Bool | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64)
+    }
+}
+
+/// An HTTP method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum HttpMethod {
+    /// `GET`.
+    Get,
+    /// `PUT`.
+    Put,
+    /// `POST`.
+    Post,
+    /// `DELETE`.
+    Delete,
+    /// `OPTIONS`.
+    Options,
+    /// `HEAD`.
+    Head,
+    /// `PATCH`.
+    Patch,
+    /// `TRACE`.
+    Trace,
+}
+
+impl HttpMethod {
+    /// Every method, in the order OpenAPI lists them in a path item.
+    pub const ALL: [HttpMethod; 8] = [
+        HttpMethod::Get,
+        HttpMethod::Put,
+        HttpMethod::Post,
+        HttpMethod::Delete,
+        HttpMethod::Options,
+        HttpMethod::Head,
+        HttpMethod::Patch,
+        HttpMethod::Trace,
+    ];
+
+    /// The key of the method in an OpenAPI path item (`get`).
+    pub fn key(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "get",
+            HttpMethod::Put => "put",
+            HttpMethod::Post => "post",
+            HttpMethod::Delete => "delete",
+            HttpMethod::Options => "options",
+            HttpMethod::Head => "head",
+            HttpMethod::Patch => "patch",
+            HttpMethod::Trace => "trace",
+        }
+    }
+
+    /// The method from a path-item key or a vendor extension, in any case.
+    pub fn parse(text: &str) -> Option<HttpMethod> {
+        HttpMethod::ALL.into_iter().find(|m| m.key().eq_ignore_ascii_case(text.trim()))
+    }
+}
+
+impl fmt::Display for HttpMethod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.key().to_ascii_uppercase())
+    }
+}
+
+/// A key of an operation's `responses`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum StatusKey {
+    /// One status code, such as `404`.
+    Code(u16),
+    /// A range such as `4XX`: the first digit.
+    Range(u8),
+    /// `default`: every status not listed.
+    Default,
+}
+
+impl StatusKey {
+    /// The order responses are listed in: by status, a range after its codes, `default` last.
+    pub fn order(self) -> u32 {
+        match self {
+            StatusKey::Code(code) => u32::from(code) * 10,
+            StatusKey::Range(digit) => u32::from(digit) * 1000 + 999,
+            StatusKey::Default => u32::MAX,
+        }
+    }
+
+    /// Whether the key stands for success (2xx).
+    pub fn is_success(self) -> bool {
+        match self {
+            StatusKey::Code(code) => (200..300).contains(&code),
+            StatusKey::Range(digit) => digit == 2,
+            StatusKey::Default => false,
+        }
+    }
+}
+
+impl fmt::Display for StatusKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StatusKey::Code(code) => write!(f, "{code}"),
+            StatusKey::Range(digit) => write!(f, "{digit}XX"),
+            StatusKey::Default => f.write_str("default"),
+        }
+    }
 }
 
 /// Whether an item is compiled only with one cargo feature.
@@ -67,14 +178,17 @@ pub enum Gate {
 /// The whole generated crate.
 #[derive(Debug, Clone, Default)]
 pub struct Crate {
-    /// The spec files, in input order.
+    /// The spec files, in input order; [`FileId`] indexes this.
     pub sources: Vec<Source>,
     /// Every generated type; [`TypeId`] indexes this.
     pub types: Vec<TypeDef>,
     /// Every module, including intermediate ones; the root is the empty path.
     pub modules: BTreeMap<ModPath, Module>,
-    /// Namespace features, with the files that contribute to each.
+    /// Namespace features, with the labels of the files that contribute to each.
     pub features: BTreeMap<String, BTreeSet<String>>,
+    /// Whether any operation is on the `/api` surface (a crate of `/rest` operations only logs in
+    /// on `/rest`).
+    pub has_api_surface: bool,
 }
 
 /// One spec file.
@@ -105,7 +219,7 @@ pub struct Module {
     pub children: BTreeSet<String>,
     /// The gate of the whole module (and of its `mod` declaration).
     pub gate: Gate,
-    /// The spec files that contributed.
+    /// The labels of the spec files that contributed.
     pub sources: BTreeSet<String>,
 }
 
@@ -149,7 +263,18 @@ pub struct Struct {
     /// Fields, sorted by wire name.
     pub fields: Vec<Field>,
     /// `additionalProperties` next to properties, as a flattened map.
-    pub additional: Option<Ty>,
+    pub additional: Option<Additional>,
+    /// A member of a tagged union encodes its tag on its own too: `(property, tag)`.
+    pub tag: Option<(String, String)>,
+}
+
+/// The flattened map of a struct's `additionalProperties`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Additional {
+    /// The field's identifier.
+    pub ident: String,
+    /// The map's value type.
+    pub ty: Ty,
 }
 
 /// A struct field or an operation parameter.
@@ -159,6 +284,8 @@ pub struct Field {
     pub ident: String,
     /// Name on the wire.
     pub wire: String,
+    /// `#[serde(rename)]`: the wire name, where the identifier does not spell it.
+    pub rename: Option<String>,
     /// Type, without the `Option` for optional fields.
     pub ty: Ty,
     /// Required by the spec (`Option` otherwise).
@@ -235,46 +362,8 @@ pub struct UnionVariant {
     pub ty: TypeId,
     /// Boxed to break a recursive type.
     pub boxed: bool,
-}
-
-/// A path with parameters: literal text and parameter identifiers in order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PathTemplate {
-    /// The parts.
-    pub parts: Vec<PathPart>,
-    /// The fixed query string from the spec's path key (already encoded), if any.
-    pub query: Option<String>,
-}
-
-/// Part of a [`PathTemplate`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PathPart {
-    /// Literal text.
-    Literal(String),
-    /// A path parameter, by Rust identifier.
-    Param(String),
-}
-
-impl PathTemplate {
-    /// The template as the spec writes it, with `{ident}` for parameters.
-    pub fn display(&self) -> String {
-        let mut out = String::new();
-        for part in &self.parts {
-            match part {
-                PathPart::Literal(text) => out.push_str(text),
-                PathPart::Param(ident) => {
-                    out.push('{');
-                    out.push_str(ident.strip_prefix("r#").unwrap_or(ident));
-                    out.push('}');
-                }
-            }
-        }
-        if let Some(query) = &self.query {
-            out.push('?');
-            out.push_str(query);
-        }
-        out
-    }
+    /// The payload stands in for a member no input declares: the base error's fields.
+    pub fallback: bool,
 }
 
 /// Where a parameter goes.
@@ -299,15 +388,69 @@ pub struct Param {
     pub explode: bool,
 }
 
-/// The route of an operation's legacy twin.
+/// The optional parameters of an operation, gathered in a generated struct.
 #[derive(Debug, Clone, PartialEq)]
-pub struct LegacyRoute {
-    /// Uppercase HTTP method.
-    pub method: String,
-    /// The twin's path.
-    pub path: PathTemplate,
-    /// The twin wraps the request body as `{"<key>": body}`.
-    pub body_key: Option<String>,
+pub struct Optional {
+    /// The struct.
+    pub ty: TypeId,
+    /// The parameters, in field order.
+    pub params: Vec<Param>,
+}
+
+/// An operation's JSON request body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body {
+    /// Its type.
+    pub ty: Ty,
+}
+
+/// Which of vCenter's REST surfaces a route belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Surface {
+    /// `/api`: bodies as they are.
+    Api,
+    /// `/rest`: results in `{"value": ...}`, errors in `{"type", "value"}`.
+    Rest,
+}
+
+/// Where an input of an `/api` operation goes on its `/rest` twin.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Target {
+    /// The path parameter of this name.
+    Path(String),
+    /// The query parameter of this name.
+    Query(String),
+    /// This top-level key of the request body.
+    Body(String),
+}
+
+/// How an `/api` operation is sent to its `/rest` twin.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Translation {
+    /// What is left of the `/api` body goes under this key.
+    pub wrap: Option<String>,
+    /// Parameters (by wire name) that move or are renamed.
+    pub inputs: Vec<(String, Target)>,
+    /// Fields of the `/api` body (dotted paths) that move out of it.
+    pub fields: Vec<(String, Target)>,
+    /// Places in the `/rest` body where maps are sent as key/value lists, deepest first.
+    pub maps: Vec<String>,
+}
+
+/// The `/rest` side of an `/api` operation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LegacyRoute {
+    /// Sent there in legacy mode.
+    Route {
+        /// The twin's method.
+        method: HttpMethod,
+        /// The twin's path template (encoded literals, `{wire}` parameters, fixed query).
+        path: String,
+        /// How the inputs move.
+        translation: Translation,
+    },
+    /// Paired, but not translatable: the reason, for the error a legacy-mode call returns.
+    Unavailable(String),
 }
 
 /// How the error body of an operation decodes.
@@ -315,10 +458,8 @@ pub struct LegacyRoute {
 pub struct ErrorSpec {
     /// The Rust type of the decoded error body.
     pub ty: Ty,
-    /// For a tagged union: the discriminator and the tag each status implies (0: default).
-    pub tags: Option<(String, Vec<(u16, String)>)>,
-    /// Documented error responses: status (or `default`), description.
-    pub documented: Vec<(String, String)>,
+    /// Documented error responses: status key and description.
+    pub documented: Vec<(StatusKey, String)>,
 }
 
 /// One function of the generated crate.
@@ -328,36 +469,44 @@ pub struct Operation {
     pub ident: String,
     /// Doc lines.
     pub doc: Vec<String>,
-    /// Uppercase HTTP method.
-    pub method: String,
-    /// The path.
-    pub path: PathTemplate,
+    /// The HTTP method.
+    pub method: HttpMethod,
+    /// The path template: literal text percent-encoded, `{wire}` for each path parameter, and the
+    /// fixed query of the spec's path key, if any.
+    pub path: String,
+    /// The surface of the operation's own route.
+    pub surface: Surface,
     /// Path, required query and header parameters, in argument order.
     pub params: Vec<Param>,
     /// Optional query and header parameters, gathered in a generated struct.
-    pub optional: Option<(TypeId, Vec<Param>)>,
+    pub optional: Option<Optional>,
     /// The JSON request body.
-    pub body: Option<(Ty, bool)>,
+    pub body: Option<Body>,
     /// The success type.
     pub response: Ty,
     /// The error type.
     pub error: ErrorSpec,
-    /// This operation's own route is on the `/rest` surface (envelopes unwrapped).
-    pub enveloped: bool,
-    /// This operation's own route wraps the request body as `{"<key>": body}`.
-    pub body_key: Option<String>,
     /// The route taken in legacy mode.
     pub legacy: Option<LegacyRoute>,
+    /// A `*_legacy` entry point derived from this function of the same module: always sent to
+    /// that function's legacy route.
+    pub twin_of: Option<String>,
     /// `#[deprecated(note = ...)]`.
     pub deprecated: Option<String>,
     /// The Rust path used in messages, such as `appliance::recovery::reconciliation::job::get`.
     pub rust_path: String,
     /// Gate.
     pub gate: Gate,
-    /// Counts toward the spec's operations (false for the extra `*_legacy` entry points).
-    pub from_spec: bool,
-    /// The spec file.
+    /// The label of the spec file.
     pub source: String,
-    /// Vendor extensions (`x-` keys) of the operation, rendered, by key.
+    /// Vendor extensions (`x-` keys) of the operation that the generator does not act on,
+    /// rendered, by key.
     pub extensions: Vec<(String, String)>,
+}
+
+impl Operation {
+    /// Whether the spec describes this operation (not a derived `*_legacy` entry point).
+    pub fn is_from_spec(&self) -> bool {
+        self.twin_of.is_none()
+    }
 }

@@ -1,25 +1,35 @@
 //! `vsphere-codegen`: generates a typed Rust crate from vSphere Automation REST API specs.
 //!
-//! The pipeline runs one way: [`load`] (JSON or YAML, with VMware's defects repaired and vendor
-//! extensions read into typed structs) -> [`validate`] -> [`lower`] (to the plain-data [`ir`]) ->
-//! [`emit`] (token streams) -> [`write`](mod@write) (formatted, headed, written only when changed).
-//! [`Config`] drives it, from a build script, the CLI, or a test.
+//! The pipeline runs one way: load (JSON or YAML, with VMware's defects repaired and vendor
+//! extensions read into typed structs) -> validate -> lower (to a plain-data IR) -> emit (token
+//! streams) -> write (formatted, headed, written only when changed). [`Config`] drives it, from a
+//! build script, the CLI, or a test; [`Settings`] are what it hands down.
+//!
+//! The public surface is what a build script or the CLI uses: [`Config`], [`Settings`],
+//! [`Generated`] with its [`Report`], and the diagnostics ([`Diagnostic`], [`Error`]). Everything
+//! else is internal, so that the crates it is built on (`openapiv3` among them) are not part of
+//! its semver.
 
-pub mod config;
-pub mod diag;
-pub mod docs;
-pub mod emit;
-pub mod ir;
-pub mod load;
-pub mod lower;
-pub mod names;
-pub mod pointer;
-pub mod repair;
-pub mod report;
-pub mod validate;
-pub mod vendor;
-pub mod write;
+mod config;
+mod diag;
+mod docs;
+mod emit;
+mod ir;
+mod load;
+mod lower;
+mod names;
+mod pipeline;
+mod pointer;
+mod repair;
+mod report;
+mod settings;
+mod validate;
+mod vendor;
+mod write;
 
-pub use config::{Config, Generated, Timings};
+pub use config::Config;
 pub use diag::{Diagnostic, Error, Kind, Severity};
-pub use report::Report;
+pub use pipeline::{Generated, Timings};
+pub use pointer::Pointer;
+pub use report::{FileCounts, FileReport, Report};
+pub use settings::{Settings, WorkspaceHook};

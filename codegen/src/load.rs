@@ -19,8 +19,6 @@ use crate::vendor::{self, Vendor};
 pub struct Document {
     /// The label used in output headers and messages, such as `spec/vcenter.yaml`.
     pub label: String,
-    /// The file name without extension, such as `vcenter`.
-    pub stem: String,
     /// Hex SHA-256 of the file's bytes.
     pub sha256: String,
     /// The parsed document, after repairs.
@@ -32,12 +30,11 @@ pub struct Document {
 /// Parses `bytes` as a spec file called `label`. Problems go to `diags`; `None` means errors.
 pub fn load(label: &str, bytes: &[u8], diags: &mut Diagnostics) -> Option<Document> {
     let sha256 = hex(&Sha256::digest(bytes));
-    let stem = label.rsplit('/').next().unwrap_or(label).split('.').next().unwrap_or(label).to_owned();
     let mut value = parse_value(label, bytes, diags)?;
     crate::repair::repair(label, &mut value, diags);
     let vendor = vendor::read(label, &value, diags);
     let api = to_openapi(label, value, diags)?;
-    Some(Document { label: label.to_owned(), stem, sha256, api, vendor })
+    Some(Document { label: label.to_owned(), sha256, api, vendor })
 }
 
 fn hex(bytes: &[u8]) -> String {

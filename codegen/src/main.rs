@@ -30,9 +30,6 @@ enum Command {
         /// Print every warning, not only the counts.
         #[arg(long, short)]
         verbose: bool,
-        /// Prefix spec file names with this in headers and messages (the workspace uses `spec/`).
-        #[arg(long, default_value = "")]
-        label_prefix: String,
         /// Also emit the workspace hook (build.rs and the regenerate shim) that regenerates from
         /// this spec directory, relative to the crate, during `cargo build`.
         #[arg(long, value_name = "SPEC_DIR")]
@@ -77,23 +74,14 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Command::Generate { out, check, crate_name, verbose, label_prefix, workspace_hook, specs } => {
-            let mut config = Config::new().out_dir(&out).with_crate_name(crate_name).label_prefix(label_prefix);
-            let mut shown = Vec::new();
+        Command::Generate { out, check, crate_name, verbose, workspace_hook, specs } => {
+            let mut config = Config::new().out_dir(&out).crate_name(crate_name);
             for spec in &specs {
-                shown.push(spec.display().to_string());
                 config = if spec.is_dir() { config.spec_dir(spec) } else { config.spec(spec) };
             }
-            config = match &workspace_hook {
-                Some(spec_dir) => {
-                    config.workspace_build(spec_dir.clone(), "../../codegen").regenerate_command("cargo build")
-                }
-                None => config.regenerate_command(format!(
-                    "vsphere-codegen generate --out {} {}",
-                    out.display(),
-                    shown.join(" ")
-                )),
-            };
+            if let Some(spec_dir) = &workspace_hook {
+                config = config.workspace_hook(spec_dir.clone(), "../../codegen");
+            }
             let started = Instant::now();
             let result = if check { config.check() } else { config.write() };
             match result {

@@ -1,16 +1,25 @@
-//! Every Rust identifier the generator emits is decided here.
+//! Every Rust identifier the generator emits is decided here, suffixes included.
 //!
 //! Rules, in one place:
 //! - snake_case for modules, functions and fields; UpperCamelCase for types and variants.
+//! - Names are NFKC-normalised first (`ﬁle` is `file`) and keep every letter and digit of any
+//!   script; anything else is a word delimiter.
 //! - A wire name that already has delimiters (`trusted_CA`, `size_MiB`, `add-to-used-by`) is split
 //!   only at its delimiters, so acronyms stay whole (`trusted_ca`, `size_mib`); a wire name without
 //!   delimiters (`defaultMessage`) is split at its humps.
 //! - Keywords become raw identifiers (`r#type`); `self`, `super`, `crate` and `Self`, which cannot
 //!   be raw, get a trailing underscore; a leading digit gets a prefix (`_` for snake, `V` for camel).
+//! - A name with no letter or digit at all gets a placeholder (`value`, `Value`), and the caller
+//!   warns, naming the pointer ([`is_blank`] tells).
 //! - A field whose Rust name differs from its wire name carries exactly one
-//!   `#[serde(rename = "...")]`, computed by [`field`].
+//!   `#[serde(rename = "...")]`, computed by [`field`] and kept in the IR.
+//! - Every suffix the generator adds (`_legacy`, `_task`, `Params`, `Legacy`, `Base`, the
+//!   catch-all variant, the flattened map) comes from a function below.
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
+use unicode_normalization::UnicodeNormalization;
+
+use crate::ir::{HttpMethod, ModPath};
 
 /// Strict and reserved keywords of every edition, which need `r#` as identifiers.
 const KEYWORDS: &[&str] = &[
@@ -23,17 +32,57 @@ const KEYWORDS: &[&str] = &[
 /// Keywords that cannot be raw identifiers.
 const NOT_RAW: &[&str] = &["crate", "self", "super", "Self", "_"];
 
+/// The top-level module that holds the runtime; a namespace of that name gets another.
+pub const RUNTIME: &str = "runtime";
+
+/// Top-level names that would shadow the runtime or a crate the generated code uses, or whose
+/// namespace feature would clash with a feature of the generated crate.
+const RESERVED_TOP: &[&str] = &[
+    RUNTIME,
+    "std",
+    "core",
+    "alloc",
+    "serde",
+    "serde_json",
+    "http",
+    "chrono",
+    "reqwest",
+    "rustls",
+    "thiserror",
+    "percent_encoding",
+    "form_urlencoded",
+    "client",
+    "full",
+    "default",
+    "regenerate",
+];
+
+/// The module of operations whose path has no namespace (`/` or `/api` itself).
+pub const ROOT_SERVICE: &str = "root";
+
+/// The catch-all variant of open enums and unions.
+const OTHER: &str = "Unrecognized";
+
+/// The flattened `additionalProperties` map of a struct.
+const ADDITIONAL: &str = "additional_properties";
+
+fn normalized(name: &str) -> String {
+    name.nfkc().collect()
+}
+
 /// Splits a wire name into lowercase words (see the module rules).
 fn words(name: &str) -> Vec<String> {
-    let has_delimiters = name.chars().any(|c| !c.is_ascii_alphanumeric());
-    if has_delimiters {
-        name.split(|c: char| !c.is_ascii_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .map(|w| w.to_ascii_lowercase())
-            .collect()
+    let name = normalized(name);
+    if name.chars().any(|c| !c.is_alphanumeric()) {
+        name.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
     } else {
         name.to_snake_case().split('_').filter(|w| !w.is_empty()).map(str::to_owned).collect()
     }
+}
+
+/// Whether a name has no letter or digit at all, so that it folds to nothing.
+pub fn is_blank(name: &str) -> bool {
+    !normalized(name).chars().any(char::is_alphanumeric)
 }
 
 /// Makes `candidate` a valid identifier: raw for keywords, suffixed where raw is impossible.
@@ -61,11 +110,11 @@ pub fn snake(name: &str) -> String {
 
 /// An UpperCamelCase identifier (type, variant) for a wire name.
 pub fn camel(name: &str) -> String {
-    let has_delimiters = name.chars().any(|c| !c.is_ascii_alphanumeric());
-    let mut out = if has_delimiters {
-        words(name).iter().map(|w| w.to_upper_camel_case()).collect::<String>()
+    let normal = normalized(name);
+    let mut out = if normal.chars().any(|c| !c.is_alphanumeric()) {
+        words(&normal).iter().map(|w| w.to_upper_camel_case()).collect::<String>()
     } else {
-        name.to_upper_camel_case()
+        normal.to_upper_camel_case()
     };
     if out.is_empty() {
         out.push_str("Value");
@@ -74,6 +123,11 @@ pub fn camel(name: &str) -> String {
         out.insert(0, 'V');
     }
     escape(out)
+}
+
+/// An identifier without its `r#`.
+pub fn unraw(ident: &str) -> &str {
+    ident.strip_prefix("r#").unwrap_or(ident)
 }
 
 /// The UpperCamelCase words of an identifier that is already CamelCase (`VcenterVMInfo` gives
@@ -85,11 +139,11 @@ pub fn camel_words(name: &str) -> Vec<&str> {
         let (at, c) = chars[i];
         let prev = chars[i - 1].1;
         let next = chars.get(i + 1).map(|&(_, c)| c);
-        let boundary = (c.is_ascii_uppercase() && prev.is_ascii_lowercase())
-            || (c.is_ascii_uppercase() && prev.is_ascii_uppercase() && next.is_some_and(|n| n.is_ascii_lowercase()))
-            || (c.is_ascii_alphabetic() && prev.is_ascii_digit() && c.is_ascii_uppercase())
-            || !c.is_ascii_alphanumeric()
-            || !prev.is_ascii_alphanumeric();
+        let boundary = (c.is_uppercase() && prev.is_lowercase())
+            || (c.is_uppercase() && prev.is_uppercase() && next.is_some_and(char::is_lowercase))
+            || (c.is_alphabetic() && prev.is_ascii_digit() && c.is_uppercase())
+            || !c.is_alphanumeric()
+            || !prev.is_alphanumeric();
         if boundary {
             bounds.push(at);
         }
@@ -98,30 +152,104 @@ pub fn camel_words(name: &str) -> Vec<&str> {
     bounds
         .windows(2)
         .map(|w| &name[w[0]..w[1]])
-        .map(|w| w.trim_matches(|c: char| !c.is_ascii_alphanumeric()))
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
         .filter(|w| !w.is_empty())
         .collect()
 }
 
-/// Lowercase alphanumerics only: the key under which two naming schemes meet
+/// Lowercase letters and digits only: the key under which two naming schemes meet
 /// (`vapi.std.errors.not_found` and `VapiStdErrorsNotFound` both fold to `vapistderrorsnotfound`).
 pub fn fold(name: &str) -> String {
-    name.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
+    normalized(name).chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
 
 /// The identifier of a struct field and, when it differs from the wire name, the rename.
 pub fn field(wire: &str) -> (String, Option<String>) {
     let ident = snake(wire);
-    let unraw = ident.strip_prefix("r#").unwrap_or(&ident);
-    let rename = (unraw != wire).then(|| wire.to_owned());
+    let rename = (unraw(&ident) != wire).then(|| wire.to_owned());
     (ident, rename)
 }
 
-/// The identifier of an enum variant and, when it differs from the wire value, the rename.
-pub fn variant(wire: &str) -> (String, Option<String>) {
-    let ident = camel(wire);
-    let rename = (ident != wire).then(|| wire.to_owned());
-    (ident, rename)
+/// The identifier of an enum variant.
+pub fn variant(wire: &str) -> String {
+    camel(wire)
+}
+
+/// What serde's `rename_all = "SCREAMING_SNAKE_CASE"` makes of a variant identifier: an
+/// underscore before every uppercase letter but the first, then uppercase.
+pub fn screaming_snake(ident: &str) -> String {
+    let mut out = String::with_capacity(ident.len() + 4);
+    for (i, c) in unraw(ident).char_indices() {
+        if i > 0 && c.is_uppercase() {
+            out.push('_');
+        }
+        out.extend(c.to_uppercase());
+    }
+    out
+}
+
+/// One snake_case module segment, avoiding the runtime's and built-in features' names at the
+/// top level.
+pub fn segment(raw: &str, top: bool) -> String {
+    let s = snake(raw);
+    if top && RESERVED_TOP.contains(&s.as_str()) { format!("{s}_") } else { s }
+}
+
+/// `a::b::get`.
+pub fn rust_path(module: &ModPath, ident: &str) -> String {
+    let mut parts: Vec<&str> = module.iter().map(|s| unraw(s)).collect();
+    parts.push(unraw(ident));
+    parts.join("::")
+}
+
+/// A function name with `_task` (`vmw-task=true` operations).
+pub fn task_fn(name: &str) -> String {
+    if name.ends_with("_task") { name.to_owned() } else { format!("{}_task", unraw(name)) }
+}
+
+/// The deprecated `*_legacy` entry point of a function.
+pub fn legacy_fn(ident: &str) -> String {
+    format!("{}_legacy", unraw(ident))
+}
+
+/// A colliding function name with its method (`get_post`).
+pub fn method_fn(ident: &str, method: HttpMethod) -> String {
+    format!("{}_{}", unraw(ident), method.key())
+}
+
+/// The struct of an operation's optional parameters.
+pub fn params_type(op_ident: &str) -> String {
+    format!("{}Params", unraw(&camel(op_ident)))
+}
+
+/// A type name for an inline schema below `parent` (`CreateSpec` + `disks` is `CreateSpecDisks`).
+pub fn child_type(parent: &str, suffix: &str) -> String {
+    format!("{parent}{}", unraw(&camel(suffix)))
+}
+
+/// A type only deprecated `/rest` operations use, beside one that keeps the plain name.
+pub fn legacy_type(name: &str) -> String {
+    format!("{name}Legacy")
+}
+
+/// The struct of a union base's own fields (`ErrorBase`).
+pub fn base_type(union: &str) -> String {
+    format!("{union}Base")
+}
+
+/// The union type of a vAPI error family, named like its `ERROR` value.
+pub fn error_union() -> String {
+    camel("ERROR")
+}
+
+/// The catch-all variant of an enum or union, free among `taken`.
+pub fn other_variant(taken: impl Fn(&str) -> bool) -> String {
+    disambiguate(OTHER, taken)
+}
+
+/// The flattened `additionalProperties` field of a struct, free among `taken`.
+pub fn additional_field(taken: impl Fn(&str) -> bool) -> String {
+    if taken(ADDITIONAL) { format!("{ADDITIONAL}_") } else { ADDITIONAL.to_owned() }
 }
 
 /// Adds `_2`, `_3`, ... (or `2`, `3` for camel names) until `taken` says the name is free.
@@ -130,8 +258,8 @@ pub fn disambiguate(base: &str, mut taken: impl FnMut(&str) -> bool) -> String {
         return base.to_owned();
     }
     // `self_` becomes `self_2`, not `self__2` (which rustc's lints reject).
-    let stem = base.strip_prefix("r#").unwrap_or(base).trim_end_matches('_');
-    let camel = stem.starts_with(|c: char| c.is_ascii_uppercase());
+    let stem = unraw(base).trim_end_matches('_');
+    let camel = stem.starts_with(char::is_uppercase);
     for n in 2.. {
         let candidate = if camel { format!("{stem}{n}") } else { format!("{stem}_{n}") };
         if !taken(&candidate) {
@@ -141,12 +269,12 @@ pub fn disambiguate(base: &str, mut taken: impl FnMut(&str) -> bool) -> String {
     unreachable!("an unbounded counter always finds a free name")
 }
 
-/// Whether `ident` (possibly raw) is a valid Rust identifier for `syn`.
+/// Whether `ident` (possibly raw) is a valid Rust identifier.
 pub fn is_valid(ident: &str) -> bool {
-    let bare = ident.strip_prefix("r#").unwrap_or(ident);
+    let bare = unraw(ident);
     let mut chars = bare.chars();
-    matches!(chars.next(), Some(c) if c == '_' || c.is_ascii_alphabetic())
-        && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
+    matches!(chars.next(), Some(c) if c == '_' || unicode_ident::is_xid_start(c))
+        && chars.all(unicode_ident::is_xid_continue)
         && bare != "_"
 }
 
@@ -174,6 +302,9 @@ mod tests {
             ("VM", "vm"),
             ("certificate-management", "certificate_management"),
             ("gen", "r#gen"),
+            ("ﬁle_x\u{200d}y", "file_x_y"),
+            ("größe", "größe"),
+            ("Ärger-Maß", "ärger_maß"),
         ] {
             assert_eq!(snake(wire), rust, "snake({wire:?})");
             assert!(is_valid(&snake(wire)), "{rust} is valid");
@@ -194,9 +325,21 @@ mod tests {
             ("2.0", "V20"),
             ("*", "Value"),
             ("ipv4", "Ipv4"),
+            ("ﬁle", "File"),
+            ("größe", "Größe"),
         ] {
             assert_eq!(camel(wire), rust, "camel({wire:?})");
             assert!(is_valid(&camel(wire)), "{rust} is valid");
+        }
+    }
+
+    #[test]
+    fn blank_names_are_told_apart() {
+        for blank in ["", "*", "--", "\u{200d}", " "] {
+            assert!(is_blank(blank), "{blank:?}");
+        }
+        for name in ["a", "2", "ﬁ", "ß"] {
+            assert!(!is_blank(name), "{name:?}");
         }
     }
 
@@ -214,14 +357,41 @@ mod tests {
         assert_eq!(field("status"), ("status".into(), None));
         assert_eq!(field("type"), ("r#type".into(), None));
         assert_eq!(field("trusted_CA"), ("trusted_ca".into(), Some("trusted_CA".into())));
-        assert_eq!(variant("NOT_FOUND"), ("NotFound".into(), Some("NOT_FOUND".into())));
-        assert_eq!(variant("Linear"), ("Linear".into(), None));
+        assert_eq!(variant("NOT_FOUND"), "NotFound");
+    }
+
+    #[test]
+    fn serde_screaming_snake_case() {
+        for (ident, wire) in
+            [("NotFound", "NOT_FOUND"), ("Vmx03", "VMX03"), ("Ipv4", "IPV4"), ("None", "NONE"), ("A", "A")]
+        {
+            assert_eq!(screaming_snake(ident), wire);
+        }
     }
 
     #[test]
     fn folds_both_schemes_together() {
         assert_eq!(fold("vapi.std.errors.not_found"), fold("VapiStdErrorsNotFound"));
         assert_eq!(fold("vapi.std.errors.error.type"), fold("VapiStdErrorsErrorType"));
+    }
+
+    #[test]
+    fn suffixes() {
+        assert_eq!(legacy_fn("r#type"), "type_legacy");
+        assert_eq!(task_fn("clone"), "clone_task");
+        assert_eq!(task_fn("create_task"), "create_task");
+        assert_eq!(method_fn("get", HttpMethod::Post), "get_post");
+        assert_eq!(params_type("list"), "ListParams");
+        assert_eq!(params_type("type"), "TypeParams");
+        assert_eq!(child_type("CreateSpec", "disks"), "CreateSpecDisks");
+        assert_eq!(legacy_type("Info"), "InfoLegacy");
+        assert_eq!(base_type("Error"), "ErrorBase");
+        assert_eq!(error_union(), "Error");
+        assert_eq!(other_variant(|n| n == "Unrecognized"), "Unrecognized2");
+        assert_eq!(additional_field(|n| n == "additional_properties"), "additional_properties_");
+        assert_eq!(segment("runtime", true), "runtime_");
+        assert_eq!(segment("runtime", false), "runtime");
+        assert_eq!(rust_path(&vec!["a".into(), "r#type".into()], "r#fn"), "a::type::fn");
     }
 
     #[test]

@@ -172,50 +172,72 @@ impl Repair<'_> {
             self.ref_siblings(obj, at);
             return;
         }
-        if let Some(required) = obj.get("required") {
-            if !required.is_array() {
-                let found = required.clone();
-                obj.remove("required");
-                if found.is_boolean() {
-                    self.warn(&at.push("required"), Kind::BooleanRequired, format!("`\"required\": {found}` on a schema (Swagger 2 style) instead of a list of property names; dropped"));
+        self.required_list(obj, at);
+        self.properties(obj, at);
+        self.children(obj, at);
+        self.enumeration(obj, at);
+        if let Some(Value::Object(d)) = obj.get("discriminator") {
+            if !d.get("propertyName").is_some_and(Value::is_string) {
+                obj.remove("discriminator");
+                self.warn(&at.push("discriminator"), Kind::Shape, "a discriminator needs a `propertyName`; ignored");
+            }
+        }
+    }
+
+    /// `required` that is not a list: a boolean (Swagger 2 style) or anything else.
+    fn required_list(&mut self, obj: &mut Map<String, Value>, at: &Pointer) {
+        let Some(required) = obj.get("required").filter(|r| !r.is_array()).cloned() else { return };
+        obj.remove("required");
+        let message = if required.is_boolean() {
+            format!(
+                "`\"required\": {required}` on a schema (Swagger 2 style) instead of a list of property names; dropped"
+            )
+        } else {
+            format!("`required` must be a list of property names, found {required}; ignored")
+        };
+        let kind = if required.is_boolean() { Kind::BooleanRequired } else { Kind::Shape };
+        self.warn(&at.push("required"), kind, message);
+    }
+
+    /// Repairs every property; `required: <bool>` on a property (Swagger 2 style) is meant for
+    /// the parent's list.
+    fn properties(&mut self, obj: &mut Map<String, Value>, at: &Pointer) {
+        let Some(Value::Object(props)) = obj.get_mut("properties") else {
+            if obj.get("properties").is_some_and(|p| !p.is_object()) {
+                obj.remove("properties");
+                self.warn(&at.push("properties"), Kind::Shape, "`properties` must be an object; ignored");
+            }
+            return;
+        };
+        let mut promote = Vec::new();
+        for (name, prop) in props.iter_mut() {
+            let prop_at = at.push("properties").push(name);
+            if let Some(Value::Bool(flag)) = prop.as_object_mut().and_then(|p| p.remove("required")) {
+                let message = if flag {
+                    promote.push(name.clone());
+                    "`\"required\": true` inside a schema (Swagger 2 style); made the property required in its parent"
                 } else {
-                    self.warn(
-                        &at.push("required"),
-                        Kind::Shape,
-                        format!("`required` must be a list of property names, found {found}; ignored"),
-                    );
+                    "`\"required\": false` inside a schema (Swagger 2 style); dropped, the property stays optional"
+                };
+                self.warn(&prop_at.push("required"), Kind::BooleanRequired, message);
+            }
+            self.schema(prop, &prop_at);
+        }
+        if promote.is_empty() {
+            return;
+        }
+        if let Value::Array(list) = obj.entry("required").or_insert_with(|| Value::Array(Vec::new())) {
+            for name in promote {
+                if !list.iter().any(|v| v.as_str() == Some(&name)) {
+                    list.push(Value::String(name));
                 }
             }
         }
-        // `required: <bool>` on a property schema: Swagger 2 style, meant for the parent.
-        if let Some(Value::Object(props)) = obj.get_mut("properties") {
-            let mut promote = Vec::new();
-            for (name, prop) in props.iter_mut() {
-                let prop_at = at.push("properties").push(name);
-                if let Some(Value::Bool(flag)) = prop.as_object_mut().and_then(|p| p.remove("required")) {
-                    if flag {
-                        promote.push(name.clone());
-                        self.warn(&prop_at.push("required"), Kind::BooleanRequired, "`\"required\": true` inside a schema (Swagger 2 style); made the property required in its parent");
-                    } else {
-                        self.warn(&prop_at.push("required"), Kind::BooleanRequired, "`\"required\": false` inside a schema (Swagger 2 style); dropped, the property stays optional");
-                    }
-                }
-                self.schema(prop, &prop_at);
-            }
-            if !promote.is_empty() {
-                let list = obj.entry("required").or_insert_with(|| Value::Array(Vec::new()));
-                if let Value::Array(list) = list {
-                    for name in promote {
-                        if !list.iter().any(|v| v.as_str() == Some(&name)) {
-                            list.push(Value::String(name));
-                        }
-                    }
-                }
-            }
-        } else if obj.get("properties").is_some_and(|p| !p.is_object()) {
-            obj.remove("properties");
-            self.warn(&at.push("properties"), Kind::Shape, "`properties` must be an object; ignored");
-        }
+    }
+
+    /// Repairs the schemas below this one: `items`, `not`, `additionalProperties` and the parts of
+    /// `allOf`, `oneOf` and `anyOf`.
+    fn children(&mut self, obj: &mut Map<String, Value>, at: &Pointer) {
         for key in ["items", "not"] {
             if let Some(child) = obj.get_mut(key) {
                 if child.is_object() {
@@ -231,11 +253,8 @@ impl Repair<'_> {
                 self.schema(child, &at.push("additionalProperties"));
             } else if !child.is_boolean() {
                 obj.remove("additionalProperties");
-                self.warn(
-                    &at.push("additionalProperties"),
-                    Kind::Shape,
-                    "`additionalProperties` must be a boolean or a schema; ignored",
-                );
+                let message = "`additionalProperties` must be a boolean or a schema; ignored";
+                self.warn(&at.push("additionalProperties"), Kind::Shape, message);
             }
         }
         for key in ["allOf", "oneOf", "anyOf"] {
@@ -252,15 +271,36 @@ impl Repair<'_> {
                 None => {}
             }
         }
-        if obj.get("enum").is_some_and(|e| !e.is_array()) {
-            obj.remove("enum");
-            self.warn(&at.push("enum"), Kind::Shape, "`enum` must be a list; ignored");
-        }
-        if let Some(Value::Object(d)) = obj.get("discriminator") {
-            if !d.get("propertyName").is_some_and(Value::is_string) {
-                obj.remove("discriminator");
-                self.warn(&at.push("discriminator"), Kind::Shape, "a discriminator needs a `propertyName`; ignored");
+    }
+
+    /// `enum` that is no list is dropped; in a string schema (or one without a type), a value
+    /// that is not a string is dropped with a warning at its index, and an enum left empty goes.
+    fn enumeration(&mut self, obj: &mut Map<String, Value>, at: &Pointer) {
+        let textual = obj.get("type").is_none_or(|t| t == "string");
+        let values = match obj.get_mut("enum") {
+            None => return,
+            Some(Value::Array(values)) if textual => std::mem::take(values),
+            Some(Value::Array(_)) => return,
+            Some(_) => {
+                obj.remove("enum");
+                self.warn(&at.push("enum"), Kind::Shape, "`enum` must be a list; ignored");
+                return;
             }
+        };
+        let mut kept = Vec::with_capacity(values.len());
+        for (i, value) in values.into_iter().enumerate() {
+            if value.is_string() {
+                kept.push(value);
+            } else {
+                let message = format!("an enum value must be a string, found {value}; left out");
+                self.warn(&at.push("enum").push(i.to_string()), Kind::Shape, message);
+            }
+        }
+        if kept.is_empty() {
+            obj.remove("enum");
+            self.warn(&at.push("enum"), Kind::Shape, "an enum without string values; the schema is a plain string");
+        } else {
+            obj.insert("enum".to_owned(), Value::Array(kept));
         }
     }
 
@@ -310,7 +350,7 @@ mod tests {
     fn run(mut doc: Value) -> (Value, Vec<String>) {
         let mut diags = Diagnostics::default();
         repair("t.json", &mut doc, &mut diags);
-        (doc, diags.iter().map(ToString::to_string).collect())
+        (doc, diags.into_sorted().iter().map(ToString::to_string).collect())
     }
 
     #[test]

@@ -6,7 +6,33 @@ use std::fmt;
 use crate::diag::Diagnostic;
 use crate::ir::Crate;
 use crate::load::Document;
-use crate::lower::FileCounts;
+
+/// Counts the report gives per input file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileCounts {
+    /// Operations in the spec.
+    pub operations: usize,
+    /// Functions generated for them (equal to `operations`).
+    pub functions: usize,
+    /// Extra `*_legacy` entry points from `x-vmw-doc-deprecated-*`.
+    pub legacy_twins: usize,
+    /// Component schemas in the spec.
+    pub schemas: usize,
+    /// Rust types this file contributes to (shared types count for every file).
+    pub types: usize,
+    /// `serde_json::Value` fallbacks where the spec is free-form or a schema is absent.
+    pub free_form: usize,
+    /// Operations whose error responses have unrelated types (error body left as JSON).
+    pub untyped_errors: usize,
+    /// `/rest` operations whose `x-vmw-deprecated` names an `/api` replacement.
+    pub links: usize,
+    /// ... that became the replacement's legacy route with identical wire shapes.
+    pub links_identical: usize,
+    /// ... that became its legacy route, bridged by moving, renaming, wrapping or re-encoding.
+    pub links_translated: usize,
+    /// ... left without a legacy route, by reason.
+    pub links_unbridged: BTreeMap<String, usize>,
+}
 
 /// Figures for one input file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,6 +118,21 @@ impl fmt::Display for Report {
                 c.free_form,
                 c.untyped_errors
             )?;
+            if c.links > 0 {
+                write!(
+                    f,
+                    ", {} /rest links ({} identical, {} bridged by translation, {} unbridged",
+                    c.links,
+                    c.links_identical,
+                    c.links_translated,
+                    c.links_unbridged.values().sum::<usize>()
+                )?;
+                let reasons: Vec<String> = c.links_unbridged.iter().map(|(k, n)| format!("{k} {n}")).collect();
+                if !reasons.is_empty() {
+                    write!(f, ": {}", reasons.join(", "))?;
+                }
+                write!(f, ")")?;
+            }
             if file.warnings.is_empty() {
                 writeln!(f, ", no warnings")?;
             } else {

@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::diag::{Diagnostics, Kind};
+use crate::ir::HttpMethod;
 use crate::pointer::Pointer;
 
 /// Extensions this generator acts on.
@@ -27,16 +28,14 @@ pub const DOC_DEPRECATED_PATH: &str = "x-vmw-doc-deprecated-path";
 /// The replacement of a deprecated operation.
 pub const DEPRECATED: &str = "x-vmw-deprecated";
 
-const HTTP_METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
-
 /// Extensions without special meaning, kept to be shown in the docs: key to JSON value.
 pub type Extras = BTreeMap<String, Value>;
 
 /// The `/rest` twin of an operation (`x-vmw-doc-deprecated-method` and `-path`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LegacyTwin {
-    /// Lowercase HTTP method.
-    pub method: String,
+    /// The HTTP method.
+    pub method: HttpMethod,
     /// The path, such as `/rest/appliance/recovery/reconciliation/job`.
     pub path: String,
 }
@@ -91,9 +90,9 @@ pub fn read(label: &str, doc: &Value, diags: &mut Diagnostics) -> Vendor {
     if let Some(Value::Object(paths)) = doc.get("paths") {
         for (path, item) in paths {
             let Some(item) = item.as_object() else { continue };
-            for method in HTTP_METHODS {
-                let at = Pointer::root().push("paths").push(path).push(method);
-                if item.get(*method).is_some_and(Value::is_object) {
+            for method in HttpMethod::ALL {
+                let at = Pointer::root().push("paths").push(path).push(method.key());
+                if item.get(method.key()).is_some_and(Value::is_object) {
                     let extras = vendor.other.remove(&at).unwrap_or_default();
                     let ext = operation(label, &at, method, extras, diags);
                     vendor.operations.insert(at, ext);
@@ -132,7 +131,7 @@ fn collect(value: &Value, at: &Pointer, out: &mut BTreeMap<Pointer, Extras>) {
 fn operation(
     label: &str,
     at: &Pointer,
-    method: &str,
+    method: HttpMethod,
     mut other: Extras,
     diags: &mut Diagnostics,
 ) -> OperationExtensions {
@@ -157,12 +156,16 @@ fn operation(
         (method_value, Some(path_value)) => {
             let twin_method = match &method_value {
                 None => {
-                    diags.warn(label, at, Kind::Extension, format!("`{DOC_DEPRECATED_PATH}` without `{DOC_DEPRECATED_METHOD}`; assumed the twin uses `{method}`"));
-                    Some(method.to_owned())
+                    let message = format!(
+                        "`{DOC_DEPRECATED_PATH}` without `{DOC_DEPRECATED_METHOD}`; assumed the twin uses `{}`",
+                        method.key()
+                    );
+                    diags.warn(label, at, Kind::Extension, message);
+                    Some(method)
                 }
-                Some(v) => match v.as_str().map(str::to_ascii_lowercase) {
-                    Some(m) if HTTP_METHODS.contains(&m.as_str()) => Some(m),
-                    _ => {
+                Some(v) => match v.as_str().and_then(HttpMethod::parse) {
+                    Some(m) => Some(m),
+                    None => {
                         diags.warn(
                             label,
                             &at.push(DOC_DEPRECATED_METHOD),

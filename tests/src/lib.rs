@@ -122,9 +122,7 @@ pub fn files_below(dir: &Path) -> Vec<String> {
 pub fn workspace_config() -> vsphere_codegen::Config {
     vsphere_codegen::Config::new()
         .spec_dir(workspace_root().join("spec"))
-        .label_prefix("spec/")
-        .regenerate_command("cargo build")
-        .workspace_build("../spec", "../../codegen")
+        .workspace_hook("../spec", "../../codegen")
         .out_dir(workspace_root().join("generated"))
 }
 

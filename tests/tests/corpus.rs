@@ -39,7 +39,7 @@ fn corpus(folder: &str, namespace: &str) -> Option<vsphere_codegen::Generated> {
     let root = scratch(&format!("corpus-{folder}"));
     let generated = Config::new()
         .spec_dir(&specs)
-        .with_crate_name(format!("corpus-{}", folder.replace('.', "-")))
+        .crate_name(format!("corpus-{}", folder.replace('.', "-")))
         .out_dir(root.join("crate"))
         .write()
         .unwrap_or_else(|e| panic!("{folder}: {e}"));
@@ -94,9 +94,19 @@ fn vsphere_7_0_3_api() {
     // One error union for every `/api` operation, one for every `/rest` one.
     let errors = file(&generated, "src/vapi/std/errors.rs");
     assert!(errors.contains("pub enum Error {") && errors.contains("pub enum ErrorLegacy {"));
+    for tag in ["ALREADY_IN_DESIRED_STATE", "CANCELED", "NOT_FOUND", "UNEXPECTED_INPUT", "UNVERIFIED_PEER"] {
+        assert!(errors.contains(&format!("Some(\"{tag}\") =>")), "the standard error {tag} has a variant");
+    }
     let vm = file(&generated, "src/vcenter/vm.rs");
-    assert!(vm.contains("pub fn get(vm: &str) -> Operation<Info, crate::vapi::std::errors::Error>"), "{vm}");
+    assert!(vm.contains("pub fn get(vm: &str) -> Operation<Info, errors::Error>"), "{vm}");
+    assert!(vm.contains(".legacy(Legacy::get(\"/rest/vcenter/vm/{vm}\"))"), "`get` is paired with its /rest twin");
+    assert!(vm.contains("(\"names\", Target::Query(\"filter.names\"))"), "`list` renames its filter on /rest");
     assert!(vm.contains("note = \"use `crate::vcenter::vm::get`\""), "the /rest twin names its replacement");
+    // 513 of the 514 links bridge; the one whose pointer names nothing cannot.
+    let links: usize = generated.report.files.iter().map(|f| f.counts.links).sum();
+    let bridged: usize =
+        generated.report.files.iter().map(|f| f.counts.links_identical + f.counts.links_translated).sum();
+    assert_eq!((links, bridged), (514, 513), "{}", generated.report);
 }
 
 #[test]

@@ -10,7 +10,7 @@ fn every_fixture_crate_passes_clippy_with_warnings_denied() {
     for (name, path) in fixtures() {
         Config::new()
             .spec(&path)
-            .with_crate_name(format!("fixture-{}", name.replace('_', "-")))
+            .crate_name(format!("fixture-{}", name.replace('_', "-")))
             .out_dir(root.join(&name))
             .write()
             .unwrap_or_else(|e| panic!("{name}: {e}"));

@@ -4,14 +4,14 @@
 //! Skipped (with `SKIPPED` printed) where Go or govmomi cannot be installed; a failure under CI.
 
 use serde_json::Value;
-use vsphere_api::runtime::Route;
+use vsphere_api::runtime::{Method, Route};
 use vsphere_api::{ApiMode, Client, Error, Operation};
 use vsphere_tests::vcsim::Vcsim;
 
 /// `GET /rest/com/vmware/cis/session`: who the session belongs to. The generated crate has no
 /// `cis` namespace, so this is an operation built by hand, as generated code would build it.
 fn session_info() -> Operation<Value, Value> {
-    Operation::new("tests::cis::session::get", Route::legacy(http::Method::GET, "/rest/com/vmware/cis/session".into()))
+    Operation::new("tests::cis::session::get", Route::rest(Method::Get, "/rest/com/vmware/cis/session"))
 }
 
 /// Logs in over TLS trusting only our CA, uses the session, logs out, and sees the session die.

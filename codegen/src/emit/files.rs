@@ -3,39 +3,73 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{Content, EmittedFile, inner_doc};
-use crate::config::Config;
+use super::{Content, EmittedFile, header, inner_doc};
 use crate::docs;
 use crate::ir::{Crate, Operation};
+use crate::names;
+use crate::settings::{Settings, WorkspaceHook};
 
-/// The runtime, copied verbatim.
+/// The runtime crate's sources (`codegen/runtime/src`), copied into `src/runtime/` of every
+/// generated crate, less their unit tests; `settings.rs` is written anew per crate.
 const RUNTIME: &[(&str, &str)] = &[
-    ("src/runtime.rs", include_str!("../../runtime/mod.rs")),
-    ("src/runtime/client.rs", include_str!("../../runtime/client.rs")),
-    ("src/runtime/error.rs", include_str!("../../runtime/error.rs")),
-    ("src/runtime/operation.rs", include_str!("../../runtime/operation.rs")),
-    ("src/runtime/secret.rs", include_str!("../../runtime/secret.rs")),
-    ("src/runtime/wire.rs", include_str!("../../runtime/wire.rs")),
+    ("src/runtime.rs", include_str!("../../runtime/src/lib.rs")),
+    ("src/runtime/client.rs", include_str!("../../runtime/src/client.rs")),
+    ("src/runtime/error.rs", include_str!("../../runtime/src/error.rs")),
+    ("src/runtime/operation.rs", include_str!("../../runtime/src/operation.rs")),
+    ("src/runtime/route.rs", include_str!("../../runtime/src/route.rs")),
+    ("src/runtime/secret.rs", include_str!("../../runtime/src/secret.rs")),
+    ("src/runtime/wire.rs", include_str!("../../runtime/src/wire.rs")),
 ];
 
-pub(crate) fn crate_files(krate: &Crate, config: &Config) -> Vec<EmittedFile> {
-    let all: Vec<String> = krate.sources.iter().map(|s| s.label.clone()).collect();
-    let mut out = vec![EmittedFile {
-        path: "Cargo.toml".to_owned(),
-        sources: all.clone(),
-        content: Content::Text(manifest(krate, config)),
-    }];
-    for (path, text) in RUNTIME {
-        out.push(EmittedFile {
-            path: (*path).to_owned(),
-            sources: Vec::new(),
-            content: Content::RustText((*text).to_owned()),
-        });
+/// The line that opens a runtime file's unit tests, which run in the runtime crate only.
+const TESTS: &str = "\n#[cfg(test)]\nmod tests {";
+
+/// A runtime source without its unit tests.
+pub(crate) fn without_tests(source: &str) -> &str {
+    match source.find(TESTS) {
+        Some(at) => &source[..=at],
+        None => source,
     }
-    if let Some(ws) = config.workspace() {
-        let spec_dir = &ws.spec_dir;
-        let build = format!(
-            r#"//! Regenerates `src/` from `{spec_dir}` during workspace builds (cargo feature `regenerate`,
+}
+
+pub(crate) fn crate_files(krate: &Crate, settings: &Settings) -> Vec<EmittedFile> {
+    let labels: Vec<&str> = krate.sources.iter().map(|s| s.label.as_str()).collect();
+    let manifest = manifest(krate, settings);
+    let manifest = if settings.workspace_hook.is_some() { with_hook(&manifest) } else { manifest };
+    let mut out =
+        vec![EmittedFile { path: "Cargo.toml".to_owned(), header: header(&labels), content: Content::Text(manifest) }];
+    for (path, text) in RUNTIME {
+        out.push(runtime_file(path, without_tests(text).to_owned()));
+    }
+    out.push(runtime_file("src/runtime/settings.rs", runtime_settings(krate)));
+    if let Some(hook) = &settings.workspace_hook {
+        out.extend(hook_files(hook, &labels));
+    }
+    out
+}
+
+fn runtime_file(path: &str, text: String) -> EmittedFile {
+    EmittedFile { path: path.to_owned(), header: header(&[]), content: Content::RustText(text) }
+}
+
+/// `src/runtime/settings.rs`: what the runtime needs to know of this crate.
+fn runtime_settings(krate: &Crate) -> String {
+    format!(
+        "//! What the generator knows about this crate, for its runtime.
+
+/// Whether the crate's specs hold operations of the `/api` surface. A crate generated only from
+/// `/rest` specs logs in on `/rest` whatever the mode.
+pub(super) const HAS_API_SURFACE: bool = {};
+",
+        krate.has_api_surface
+    )
+}
+
+/// `build.rs` and the `regenerate/` shim: regeneration during workspace builds.
+fn hook_files(hook: &WorkspaceHook, labels: &[&str]) -> Vec<EmittedFile> {
+    let spec_dir = &hook.spec_dir;
+    let build = format!(
+        r#"//! Regenerates `src/` from `{spec_dir}` during workspace builds (cargo feature `regenerate`,
 //! which the workspace turns on). A vendored copy of this crate builds without it: the feature
 //! is off, and this script then does nothing.
 
@@ -45,10 +79,9 @@ fn main() {{
     vsphere_api_regenerate::regenerate(env!("CARGO_MANIFEST_DIR"), "{spec_dir}");
 }}
 "#
-        );
-        out.push(EmittedFile { path: "build.rs".to_owned(), sources: all.clone(), content: Content::RustText(build) });
-        let shim_manifest = format!(
-            r#"[package]
+    );
+    let shim_manifest = format!(
+        r#"[package]
 name = "vsphere-api-regenerate"
 version = "0.1.0"
 edition = "2021"
@@ -60,16 +93,12 @@ description = "Build-time link from vsphere-api to the vsphere-codegen workspace
 workspace = ["dep:vsphere-codegen"]
 
 [dependencies]
-vsphere-codegen = {{ path = "{codegen}", optional = true }}
+vsphere-codegen = {{ path = "{codegen}", optional = true, default-features = false }}
 "#,
-            codegen = ws.codegen_from_shim
-        );
-        out.push(EmittedFile {
-            path: "regenerate/Cargo.toml".to_owned(),
-            sources: all.clone(),
-            content: Content::Text(shim_manifest),
-        });
-        let shim = r#"//! Links `vsphere-api`'s build script to the generator when built inside the workspace.
+        codegen = hook.codegen_from_shim
+    );
+    let shim = format!(
+        r#"//! Links `vsphere-api`'s build script to the generator when built inside the workspace.
 //!
 //! The generator is an optional dependency of this crate, enabled by the workspace (feature
 //! `workspace`), so `vsphere-api`'s manifest never names the generator's path: a vendored copy
@@ -77,65 +106,72 @@ vsphere-codegen = {{ path = "{codegen}", optional = true }}
 
 /// Regenerates the crate at `manifest_dir` from the spec files in `spec_dir` (relative to it),
 /// writing only files whose content changed. Inside the workspace only; elsewhere a warning.
-pub fn regenerate(manifest_dir: &str, spec_dir: &str) {
+pub fn regenerate(manifest_dir: &str, spec_dir: &str) {{
     #[cfg(feature = "workspace")]
-    {
+    {{
         let root = std::path::Path::new(manifest_dir);
         let result = vsphere_codegen::Config::new()
             .spec_dir(root.join(spec_dir))
-            .label_prefix("spec/")
-            .regenerate_command("cargo build")
-            .workspace_build(spec_dir, "../../codegen")
+            .workspace_hook(spec_dir, "{codegen}")
             .out_dir(root)
             .run_in_build_script();
-        if let Err(error) = result {
-            eprintln!("{error}");
+        if let Err(error) = result {{
+            eprintln!("{{error}}");
             std::process::exit(1);
-        }
-    }
+        }}
+    }}
     #[cfg(not(feature = "workspace"))]
-    {
+    {{
         let _ = (manifest_dir, spec_dir);
         println!("cargo:warning=the `regenerate` feature works only inside the vsphere-codegen workspace; nothing regenerated");
-    }
+    }}
+}}
+"#,
+        codegen = hook.codegen_from_shim
+    );
+    let file = |path: &str, content: Content| EmittedFile { path: path.to_owned(), header: header(labels), content };
+    vec![
+        file("build.rs", Content::RustText(build)),
+        file("regenerate/Cargo.toml", Content::Text(shim_manifest)),
+        file("regenerate/src/lib.rs", Content::RustText(shim)),
+    ]
 }
-"#;
-        out.push(EmittedFile {
-            path: "regenerate/src/lib.rs".to_owned(),
-            sources: all,
-            content: Content::RustText(shim.to_owned()),
-        });
+
+/// The `[features]` table: the client, `full`, one per namespace, and the workspace hook.
+fn features(krate: &Crate) -> String {
+    let namespaces: Vec<String> = krate.features.keys().map(|n| format!("\"{}\"", names::unraw(n))).collect();
+    let mut out = String::from(
+        "default = [\"client\", \"full\"]\n# The async client: reqwest with rustls (ring), TLS verified by default.\nclient = [\"dep:reqwest\", \"dep:rustls\"]\n# Every namespace.\n",
+    );
+    out.push_str(&format!("full = [{}]\n", namespaces.join(", ")));
+    for (ns, files) in &krate.features {
+        let files: Vec<&str> = files.iter().map(String::as_str).collect();
+        out.push_str(&format!(
+            "# Operations of `{}` ({}).\n{} = []\n",
+            names::unraw(ns),
+            files.join(", "),
+            names::unraw(ns)
+        ));
     }
     out
 }
 
-fn manifest(krate: &Crate, config: &Config) -> String {
-    let mut features = String::new();
-    let namespaces: Vec<&String> = krate.features.keys().collect();
-    features.push_str("default = [\"client\", \"full\"]\n");
-    features.push_str("# The async client: reqwest with rustls (ring), TLS verified by default.\n");
-    features.push_str("client = [\"dep:reqwest\", \"dep:rustls\"]\n");
-    features.push_str("# Every namespace.\n");
-    features.push_str(&format!(
-        "full = [{}]\n",
-        namespaces.iter().map(|n| format!("\"{}\"", n.trim_start_matches("r#"))).collect::<Vec<_>>().join(", ")
-    ));
-    for (ns, files) in &krate.features {
-        features.push_str(&format!(
-            "# Operations of `{}` ({}).\n",
-            ns.trim_start_matches("r#"),
-            files.iter().cloned().collect::<Vec<_>>().join(", ")
-        ));
-        features.push_str(&format!("{} = []\n", ns.trim_start_matches("r#")));
+/// The manifest lines of the workspace hook (a run without the hook keeps them in a crate that
+/// has them: see `Config::write`).
+pub(crate) const HOOK_FEATURE: &str = "# Workspace builds only: regenerate src/ from the specs first (see build.rs).\nregenerate = [\"dep:vsphere-api-regenerate\"]\n";
+/// The build dependency of the workspace hook.
+pub(crate) const HOOK_DEPENDENCY: &str =
+    "\n[build-dependencies]\nvsphere-api-regenerate = { path = \"regenerate\", optional = true }\n";
+
+/// A manifest (as written, header included) with the workspace hook's lines added.
+pub(crate) fn with_hook(manifest: &str) -> String {
+    match manifest.find("\n[dependencies]") {
+        Some(at) => format!("{}{HOOK_FEATURE}{}{HOOK_DEPENDENCY}", &manifest[..at], &manifest[at..]),
+        None => manifest.to_owned(),
     }
-    let (regen_feature, regen_dep) = if config.workspace().is_some() {
-        (
-            "# Workspace builds only: regenerate src/ from the specs first (see build.rs).\nregenerate = [\"dep:vsphere-api-regenerate\"]\n",
-            "\n[build-dependencies]\nvsphere-api-regenerate = { path = \"regenerate\", optional = true }\n",
-        )
-    } else {
-        ("", "")
-    };
+}
+
+fn manifest(krate: &Crate, settings: &Settings) -> String {
     format!(
         r#"[package]
 name = "{name}"
@@ -146,7 +182,7 @@ description = "Typed bindings for the vSphere Automation REST API, generated by 
 publish = false
 
 [features]
-{features}{regen_feature}
+{features}
 [dependencies]
 chrono = {{ version = "0.4", default-features = false, features = ["std", "serde"] }}
 form_urlencoded = "1"
@@ -154,75 +190,25 @@ http = "1"
 percent-encoding = "2"
 reqwest = {{ version = "0.13", default-features = false, features = ["rustls-no-provider"], optional = true }}
 rustls = {{ version = "0.23", default-features = false, features = ["ring", "std", "tls12"], optional = true }}
-serde = {{ version = "1", features = ["derive"] }}
+serde = {{ version = "1.0.181", features = ["derive"] }}
 serde_json = "1"
 thiserror = "2"
-{regen_dep}"#,
-        name = config.crate_name(),
-        version = config.crate_version(),
+"#,
+        name = settings.crate_name,
+        version = settings.crate_version,
+        features = features(krate),
     )
 }
 
 /// The crate root: docs, `mod` declarations (from the root module's tokens) and re-exports.
-pub(crate) fn lib_rs(krate: &Crate, config: &Config, module: TokenStream) -> TokenStream {
-    let mut lines = vec![
-        "Typed bindings for the vSphere Automation REST API.".to_owned(),
-        String::new(),
-        "Generated by `vsphere-codegen` from:".to_owned(),
-        String::new(),
-    ];
-    for s in &krate.sources {
-        lines.push(format!(
-            "- {}: {} {} (sha256 {})",
-            docs::code(&s.label),
-            docs::lines(&s.title).join(" "),
-            docs::code(&s.version),
-            docs::code(&s.sha256)
-        ));
-        for (key, value) in &s.extensions {
-            lines.push(format!("  - `{key}`: {}", docs::code(value)));
-        }
-    }
-    lines.extend(
-        [
-            "",
-            "Every operation is a function in the module of its vSphere namespace that returns an",
-            "[`Operation`]: a description of the call that builds its HTTP request and decodes its",
-            "response. Send it with [`Client::send`](crate::runtime::Client) (cargo feature `client`, on",
-            "by default), or with any HTTP client through [`Operation::http_request`] and",
-            "[`Operation::decode`]. Errors are [`Error`]s; the server's own error body is decoded into the",
-            "operation's error type, with the HTTP status and the raw body kept beside it.",
-            "",
-            "Enums are open: a value this crate does not know decodes into a catch-all variant and",
-            "encodes back unchanged, so a newer vCenter does not break an older client.",
-            "",
-            "# Cargo features",
-            "",
-            "- `client` (default): the async `Client`, over reqwest with rustls. TLS is verified unless",
-            "  `ClientBuilder::danger_accept_invalid_certificates` says otherwise.",
-            "- `full` (default): every namespace below. Turn default features off and pick namespaces to",
-            "  compile only what you use; types shared between namespaces are always available.",
-        ]
-        .map(str::to_owned),
-    );
-    for (ns, files) in &krate.features {
-        let ops: usize = krate
-            .modules
-            .iter()
-            .filter(|(p, _)| p.first() == Some(ns))
-            .map(|(_, m)| m.operations.iter().filter(|o| o.from_spec).count())
-            .sum();
-        lines.push(format!(
-            "- `{}`: {} from {}.",
-            ns.trim_start_matches("r#"),
-            if ops == 1 { "1 operation".to_owned() } else { format!("{ops} operations") },
-            files.iter().map(|f| docs::code(f)).collect::<Vec<_>>().join(", ")
-        ));
-    }
-    if let Some(example) = example(krate, &config.crate_name().replace('-', "_")) {
-        lines.push(String::new());
-        lines.push("# Example".to_owned());
-        lines.push(String::new());
+pub(crate) fn lib_rs(krate: &Crate, settings: &Settings, module: TokenStream) -> TokenStream {
+    let mut lines = vec!["Typed bindings for the vSphere Automation REST API.".to_owned(), String::new()];
+    lines.extend(sources_lines(krate));
+    lines.extend(OVERVIEW.iter().map(|l| (*l).to_owned()));
+    lines.extend(feature_lines(krate));
+    let crate_ident = settings.crate_name.replace('-', "_");
+    if let Some(example) = example(krate, &crate_ident) {
+        lines.extend(["".to_owned(), "# Example".to_owned(), String::new()]);
         lines.extend(example);
     }
     let doc = inner_doc(&lines);
@@ -237,6 +223,71 @@ pub(crate) fn lib_rs(krate: &Crate, config: &Config, module: TokenStream) -> Tok
     }
 }
 
+/// "Generated by `vsphere-codegen` from: ..." and how to regenerate.
+fn sources_lines(krate: &Crate) -> Vec<String> {
+    let mut lines = vec!["Generated by `vsphere-codegen` from:".to_owned(), String::new()];
+    for s in &krate.sources {
+        lines.push(format!(
+            "- {}: {} {} (sha256 {})",
+            docs::code(&s.label),
+            docs::lines(&s.title).join(" "),
+            docs::code(&s.version),
+            docs::code(&s.sha256)
+        ));
+        lines.extend(s.extensions.iter().map(|(key, value)| format!("  - `{key}`: {}", docs::code(value))));
+    }
+    lines.extend(
+        [
+            "",
+            "Do not edit the generated files: regenerate the crate from its specs with",
+            "`vsphere-codegen generate --out <this crate's directory> <the spec files or folders>`,",
+            "or, in the workspace that carries the generator, with `cargo build`.",
+        ]
+        .map(str::to_owned),
+    );
+    lines
+}
+
+const OVERVIEW: &[&str] = &[
+    "",
+    "Every operation is a function in the module of its vSphere namespace that returns an",
+    "[`Operation`]: a description of the call that builds its HTTP request and decodes its",
+    "response. Send it with [`Client::send`](crate::runtime::Client::send) (cargo feature",
+    "`client`, on by default), or with any HTTP client through [`Operation::http_request`] and",
+    "[`Operation::decode`]. Errors are [`Error`]s; the server's own error body is decoded into the",
+    "operation's error type, with the HTTP status and the raw body kept beside it.",
+    "",
+    "The client finds the surface the vCenter serves at login ([`ApiMode::Auto`]): `/api`, or the",
+    "`/rest` surface of releases before 7.0 U2, where every operation paired with a `/rest` twin",
+    "is sent with its inputs moved as the twin expects. Enums are open and decoding is tolerant",
+    "(see [`runtime`]), so a newer vCenter does not break an older client.",
+    "",
+    "# Cargo features",
+    "",
+    "- `client` (default): the async `Client`, over reqwest with rustls. TLS is verified unless",
+    "  `ClientBuilder::danger_accept_invalid_certificates` says otherwise.",
+    "- `full` (default): every namespace below. Turn default features off and pick namespaces to",
+    "  compile only what you use; types shared between namespaces are always available.",
+];
+
+fn feature_lines(krate: &Crate) -> Vec<String> {
+    krate
+        .features
+        .iter()
+        .map(|(ns, files)| {
+            let ops: usize = krate
+                .modules
+                .iter()
+                .filter(|(p, _)| p.first() == Some(ns))
+                .map(|(_, m)| m.operations.iter().filter(|o| o.is_from_spec()).count())
+                .sum();
+            let count = if ops == 1 { "1 operation".to_owned() } else { format!("{ops} operations") };
+            let files: Vec<String> = files.iter().map(|f| docs::code(f)).collect();
+            format!("- `{}`: {count} from {}.", names::unraw(ns), files.join(", "))
+        })
+        .collect()
+}
+
 /// A doc example calling the first operation without arguments, if there is one.
 fn example(krate: &Crate, crate_ident: &str) -> Option<Vec<String>> {
     let op: &Operation = krate
@@ -244,25 +295,43 @@ fn example(krate: &Crate, crate_ident: &str) -> Option<Vec<String>> {
         .values()
         .flat_map(|m| m.operations.iter())
         .filter(|o| {
-            o.from_spec && o.params.is_empty() && o.body.is_none() && o.optional.is_none() && o.deprecated.is_none()
+            o.is_from_spec() && o.params.is_empty() && o.body.is_none() && o.optional.is_none() && o.deprecated.is_none()
         })
         .min_by(|a, b| a.rust_path.cmp(&b.rust_path))?;
-    Some(
-        [
-            "```no_run".to_owned(),
-            "# async fn example() -> Result<(), Box<dyn std::error::Error>> {".to_owned(),
-            format!("use {crate_ident}::{{Client, SessionId}};"),
-            String::new(),
-            "let client = Client::builder(\"https://vcenter.example.com\").build()?;".to_owned(),
-            "// Log in with a user name and password, or reuse a session id you already have.".to_owned(),
-            "let session: SessionId = client.login(\"administrator@vsphere.local\", \"secret\").await?;".to_owned(),
-            "let client = client.with_session(session);".to_owned(),
-            format!("let result = client.send({crate_ident}::{}()).await?;", op.rust_path),
-            "println!(\"{result:?}\");".to_owned(),
-            "# Ok(())".to_owned(),
-            "# }".to_owned(),
-            "```".to_owned(),
-        ]
-        .to_vec(),
-    )
+    let lines = [
+        "```no_run".to_owned(),
+        "# async fn example() -> Result<(), Box<dyn std::error::Error>> {".to_owned(),
+        format!("use {crate_ident}::{{Client, SessionId}};"),
+        String::new(),
+        "let client = Client::builder(\"https://vcenter.example.com\").build()?;".to_owned(),
+        "// Log in (on `/api`, or on `/rest` for an older vCenter), or reuse a session id you have.".to_owned(),
+        "let session: SessionId = client.login(\"administrator@vsphere.local\", \"secret\").await?;".to_owned(),
+        "let client = client.with_session(session);".to_owned(),
+        format!("let result = client.send({crate_ident}::{}()).await?;", op.rust_path),
+        "println!(\"{result:?}\");".to_owned(),
+        "# Ok(())".to_owned(),
+        "# }".to_owned(),
+        "```".to_owned(),
+    ];
+    Some(lines.to_vec())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runtime_copies_leave_out_the_unit_tests() {
+        for (path, text) in RUNTIME {
+            let copy = without_tests(text);
+            assert!(!copy.contains("#[cfg(test)]"), "{path} keeps a test module");
+            assert!(copy.ends_with('\n'), "{path} ends with a newline");
+            let code = copy.lines().filter(|l| !l.trim_start().starts_with("//"));
+            assert!(
+                code.clone().all(|l| !l.contains("crate::")),
+                "{path}: `crate::` means another crate once embedded"
+            );
+        }
+        assert_eq!(without_tests("a\n#[cfg(test)]\nmod tests {\n}\n"), "a\n");
+    }
 }

@@ -1,30 +1,38 @@
 //! Lower: loaded documents to the IR.
 //!
-//! Two phases, as in typify: first every operation and every component schema is turned into
-//! draft nodes (types whose references point at other nodes), then `identity` decides which
-//! nodes are one Rust type, names them, breaks recursion with `Box` and gates them by feature.
+//! Two phases, as in typify. First every operation and every component schema becomes draft
+//! nodes (types whose references point at other nodes) and draft operations. Then the rooms of
+//! the second phase each do one job: [`identity`] decides which nodes are one Rust type and names
+//! them, [`recursion`] boxes cycles, [`gates`] decides feature gates, [`ops::replacement`] writes
+//! the deprecation notes, and [`modules`] builds the module tree.
 
+mod gates;
+mod graph;
 mod identity;
+mod modules;
 pub(crate) mod ops;
-pub mod place;
+pub(crate) mod place;
+mod recursion;
 pub(crate) mod schema;
+mod unions;
+mod vapi;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
-use openapiv3::{ReferenceOr, SchemaKind, Type};
+use openapiv3::{SchemaKind, Type};
 
-use crate::diag::Diagnostics;
-use crate::ir::{Crate, ModPath, Operation, Ty, TypeId, TypeKind};
+use crate::diag::{Diagnostics, Kind};
+use crate::ir::{Crate, FileId, ModPath, Operation, Source, Surface, Ty, TypeId, TypeKind};
 use crate::load::Document;
-use crate::names;
 use crate::pointer::Pointer;
+use crate::report::FileCounts;
 use crate::vendor::Replacement;
 use place::Placer;
 
 /// A draft type: a schema that needs a Rust type of its own.
 #[derive(Debug, Clone)]
 pub(crate) struct Node {
-    pub doc: usize,
+    pub file: FileId,
     pub pointer: Pointer,
     /// The module and name it asks for.
     pub want: (ModPath, String),
@@ -35,6 +43,9 @@ pub(crate) struct Node {
     pub extensions: Vec<(String, String)>,
     /// Never shares its type with another node (operation parameter structs).
     pub unique: bool,
+    /// Named in the `/rest` scheme of the 7.0 specs (`vapi.std.errors.not_found`), which yields a
+    /// colliding name to the `/api` scheme.
+    pub rest_scheme: bool,
 }
 
 /// A tagged union found in a document: the discriminator and each tag's component.
@@ -47,290 +58,200 @@ pub(crate) struct UnionPlan {
     pub property: String,
     /// Tag and component name, in enum or mapping order.
     pub variants: Vec<(String, String)>,
+    /// The union's members are named in the `/rest` scheme.
+    pub rest_scheme: bool,
+    /// A union of the vAPI standard errors: every standard tag gets a variant.
+    pub standard: bool,
 }
 
 /// A lowered operation whose types still point at nodes.
 #[derive(Debug, Clone)]
 pub(crate) struct OpDraft {
-    pub doc: usize,
+    pub file: FileId,
     pub pointer: Pointer,
     pub module: ModPath,
     pub namespace: String,
     pub replacement: Option<Replacement>,
+    /// The spec deprecates it (`deprecated: true` or `x-vmw-deprecated`); its note is written
+    /// once every operation is named.
+    pub deprecated_by_spec: bool,
+    /// The Rust path of the operation that replaces it, once resolved.
+    pub replaced_by: Option<String>,
     pub op: Operation,
 }
 
-/// Counts the report gives per input file.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FileCounts {
-    /// Operations in the spec.
-    pub operations: usize,
-    /// Functions generated for them (equal to `operations`).
-    pub functions: usize,
-    /// Extra `*_legacy` entry points from `x-vmw-doc-deprecated-*`.
-    pub legacy_twins: usize,
-    /// Component schemas in the spec.
-    pub schemas: usize,
-    /// Rust types this file contributes to (shared types count for every file).
-    pub types: usize,
-    /// `serde_json::Value` fallbacks where the spec is free-form or a schema is absent.
-    pub free_form: usize,
-    /// Operations whose error responses have unrelated types (error body left as JSON).
-    pub untyped_errors: usize,
-}
-
+/// The state of the first phase.
 pub(crate) struct Lowerer<'a> {
     pub docs: &'a [Document],
     pub diags: &'a mut Diagnostics,
     pub placer: Placer,
     pub nodes: Vec<Node>,
-    comp: HashMap<(usize, String), Option<Ty>>,
-    /// Unions by document and key: the base schema's name, or `#family:...` for a vAPI error
-    /// family without a base in this document.
-    pub unions: HashMap<(usize, String), UnionPlan>,
+    /// The type of each component, once lowered (`None` while it is being lowered).
+    comp: BTreeMap<(FileId, String), Option<Ty>>,
+    /// Unions by file and key: the base schema's name, or `#family:...` for a vAPI error family
+    /// without a base in this document.
+    pub unions: BTreeMap<(FileId, String), UnionPlan>,
     /// The node of each union, once built.
-    pub union_nodes: HashMap<(usize, String), TypeId>,
-    pub members: HashMap<(usize, String), String>,
-    pub envelopes: HashSet<(usize, String)>,
+    pub union_nodes: BTreeMap<(FileId, String), TypeId>,
+    /// Union members and the discriminator property their union carries for them.
+    pub members: BTreeMap<(FileId, String), String>,
+    pub envelopes: BTreeSet<(FileId, String)>,
     pub free_forms: Vec<usize>,
     pub untyped_errors: Vec<usize>,
     /// `(method, path)` of every operation of every document.
-    pub routes: HashSet<(String, String)>,
+    pub routes: BTreeSet<(crate::ir::HttpMethod, String)>,
+}
+
+impl<'a> Lowerer<'a> {
+    fn new(docs: &'a [Document], diags: &'a mut Diagnostics, sites: &[ops::OpSite]) -> Self {
+        Lowerer {
+            docs,
+            diags,
+            placer: Placer::default(),
+            nodes: Vec::new(),
+            comp: BTreeMap::new(),
+            unions: BTreeMap::new(),
+            union_nodes: BTreeMap::new(),
+            members: BTreeMap::new(),
+            envelopes: BTreeSet::new(),
+            free_forms: vec![0; docs.len()],
+            untyped_errors: vec![0; docs.len()],
+            routes: sites.iter().map(|s| (s.method, s.full_path.clone())).collect(),
+        }
+    }
+
+    /// The loaded document of a file.
+    pub(crate) fn doc(&self, file: FileId) -> &'a Document {
+        &self.docs[file.0]
+    }
+
+    /// A file's label, for diagnostics.
+    pub(crate) fn label(&self, file: FileId) -> &'a str {
+        &self.docs[file.0].label
+    }
+
+    /// Records a warning about `file` at `at`.
+    pub(crate) fn warn(&mut self, file: FileId, at: &Pointer, kind: Kind, message: impl Into<String>) {
+        let label = self.label(file);
+        self.diags.warn(label, at, kind, message);
+    }
+
+    /// The unrecognised vendor extensions of the object at `at`, rendered and sorted.
+    pub(crate) fn extensions(&self, file: FileId, at: &Pointer) -> Vec<(String, String)> {
+        self.doc(file).vendor.extras(at).iter().map(|(k, v)| (k.clone(), crate::vendor::render(v))).collect()
+    }
+
+    /// Lowers every component schema that no operation reached, except `/rest` envelopes.
+    fn lower_components(&mut self) {
+        for file in file_ids(self.docs) {
+            for name in schema_names(self.doc(file)) {
+                let key = (file, name.to_owned());
+                if !self.comp.contains_key(&key) && (self.envelopes.contains(&key) || self.is_envelope(file, name)) {
+                    continue;
+                }
+                self.component_ty(file, name);
+            }
+        }
+    }
+
+    /// Whether a component is a `/rest` envelope that nothing needs once unwrapped: named in the
+    /// `/rest` scheme (`vcenter.VM_resp`, `vapi.std.errors.not_found_error`) and shaped
+    /// `{value}` or `{type, value}`.
+    fn is_envelope(&self, file: FileId, name: &str) -> bool {
+        let Some(schema) = self.resolve_item(file, name) else { return false };
+        let SchemaKind::Type(Type::Object(o)) = &schema.schema_kind else { return false };
+        let mut keys: Vec<&str> = o.properties.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        place::rest_scheme(name)
+            && (keys == ["value"] && name.ends_with("_resp") || keys == ["type", "value"] && name.ends_with("_error"))
+    }
+}
+
+/// Every file, in input order.
+pub(crate) fn file_ids(docs: &[Document]) -> impl Iterator<Item = FileId> + use<> {
+    (0..docs.len()).map(FileId)
 }
 
 /// Lowers the documents into one crate.
 pub fn lower(docs: &[Document], diags: &mut Diagnostics) -> (Crate, Vec<FileCounts>) {
     let mut sites = ops::sites(docs);
-    let mut lowerer = Lowerer {
-        docs,
-        diags,
-        placer: Placer::default(),
-        nodes: Vec::new(),
-        comp: HashMap::new(),
-        unions: HashMap::new(),
-        union_nodes: HashMap::new(),
-        members: HashMap::new(),
-        envelopes: HashSet::new(),
-        free_forms: vec![0; docs.len()],
-        untyped_errors: vec![0; docs.len()],
-        routes: sites.iter().map(|s| (s.method.to_owned(), s.full_path.clone())).collect(),
-    };
-    for site in &sites {
-        lowerer.placer.add_module(&site.module);
-    }
-    for d in docs {
-        for name in schema_names(d) {
-            lowerer.placer.add_schema_name(name);
-        }
-    }
-    for doc in 0..docs.len() {
-        lowerer.find_unions(doc);
+    let mut lowerer = Lowerer::new(docs, diags, &sites);
+    place::learn(&mut lowerer.placer, docs, &sites);
+    for file in file_ids(docs) {
+        unions::find(&mut lowerer, file);
     }
     ops::assign_names(&mut lowerer, &mut sites);
     let mut drafts = Vec::new();
     for site in &sites {
         drafts.extend(lowerer.operation(site));
     }
-    for (doc, d) in docs.iter().enumerate() {
-        for name in schema_names(d) {
-            let key = (doc, name.to_owned());
-            if !lowerer.comp.contains_key(&key) && (lowerer.envelopes.contains(&key) || lowerer.is_envelope(doc, name))
-            {
-                continue;
-            }
-            lowerer.component_ty(doc, name);
+    lowerer.lower_components();
+    let links = ops::pairing::pair(&mut lowerer, &mut drafts);
+    let mut counts = file_counts(&lowerer, &sites, &drafts);
+    for (from, outcome) in links {
+        let c = &mut counts[drafts[from].file.0];
+        c.links += 1;
+        match outcome {
+            ops::pairing::Outcome::Identical => c.links_identical += 1,
+            ops::pairing::Outcome::Translated => c.links_translated += 1,
+            ops::pairing::Outcome::Unbridged(why) => *c.links_unbridged.entry(why.to_owned()).or_default() += 1,
         }
     }
-    let mut counts: Vec<FileCounts> = docs
-        .iter()
-        .enumerate()
-        .map(|(doc, d)| FileCounts {
-            operations: sites.iter().filter(|s| s.doc == doc).count(),
-            functions: drafts.iter().filter(|o| o.doc == doc && o.op.from_spec).count(),
-            legacy_twins: drafts.iter().filter(|o| o.doc == doc && !o.op.from_spec).count(),
-            schemas: schema_names(d).len(),
-            types: 0,
-            free_form: lowerer.free_forms[doc],
-            untyped_errors: lowerer.untyped_errors[doc],
-        })
-        .collect();
-    let krate = identity::finish(docs, lowerer.nodes, drafts, lowerer.diags, &mut counts);
-    (krate, counts)
+    let has_api_surface = drafts.iter().any(|d| d.op.surface == Surface::Api);
+    let Lowerer { nodes, diags, .. } = lowerer;
+    let resolved = identity::resolve(docs, &nodes, &drafts, diags);
+    for draft in &mut drafts {
+        identity::remap_op(&mut draft.op, &resolved.class);
+    }
+    let mut types = resolved.types;
+    recursion::box_cycles(&mut types);
+    let namespaces: BTreeSet<String> = drafts.iter().map(|d| d.namespace.clone()).collect();
+    gates::assign(&mut types, &resolved.used_by, &namespaces);
+    ops::replacement::note(docs, &mut drafts, diags);
+    ops::docs::finish(&mut drafts);
+    let (modules, features) = modules::build(&types, drafts);
+    for (file, d) in docs.iter().enumerate() {
+        counts[file].types =
+            types.iter().filter(|t| t.origins.iter().any(|o| o.split('#').next() == Some(d.label.as_str()))).count();
+    }
+    let sources = docs.iter().map(source).collect();
+    (Crate { sources, types, modules, features, has_api_surface }, counts)
 }
 
-fn schema_names(d: &Document) -> Vec<&str> {
+fn file_counts(lowerer: &Lowerer, sites: &[ops::OpSite], drafts: &[OpDraft]) -> Vec<FileCounts> {
+    file_ids(lowerer.docs)
+        .map(|file| FileCounts {
+            operations: sites.iter().filter(|s| s.file == file).count(),
+            functions: drafts.iter().filter(|o| o.file == file && o.op.is_from_spec()).count(),
+            legacy_twins: drafts.iter().filter(|o| o.file == file && !o.op.is_from_spec()).count(),
+            schemas: schema_names(lowerer.doc(file)).len(),
+            types: 0,
+            free_form: lowerer.free_forms[file.0],
+            untyped_errors: lowerer.untyped_errors[file.0],
+            ..FileCounts::default()
+        })
+        .collect()
+}
+
+fn source(d: &Document) -> Source {
+    Source {
+        label: d.label.clone(),
+        sha256: d.sha256.clone(),
+        title: d.api.info.title.clone(),
+        version: d.api.info.version.clone(),
+        extensions: d
+            .vendor
+            .extras(&Pointer::root())
+            .iter()
+            .map(|(k, v)| (k.clone(), crate::vendor::render(v)))
+            .collect(),
+    }
+}
+
+/// The component schema names of a document, sorted.
+pub(crate) fn schema_names(d: &Document) -> Vec<&str> {
     let mut names: Vec<&str> =
         d.api.components.as_ref().map(|c| c.schemas.keys().map(String::as_str).collect()).unwrap_or_default();
     names.sort_unstable();
     names
-}
-
-impl Lowerer<'_> {
-    /// The unrecognised vendor extensions of the object at `at`, rendered and sorted.
-    pub(crate) fn extensions(&self, doc: usize, at: &Pointer) -> Vec<(String, String)> {
-        self.docs[doc].vendor.extras(at).iter().map(|(k, v)| (k.clone(), crate::vendor::render(v))).collect()
-    }
-
-    /// Whether a component is a `/rest` envelope that nothing needs once unwrapped: named in the
-    /// `/rest` scheme (`vcenter.VM_resp`, `vapi.std.errors.not_found_error`) and shaped
-    /// `{value}` or `{type, value}`.
-    fn is_envelope(&self, doc: usize, name: &str) -> bool {
-        let rest_scheme = place::rest_scheme(name);
-        let Some(schema) = self.resolve_item(doc, name) else { return false };
-        let SchemaKind::Type(Type::Object(o)) = &schema.schema_kind else { return false };
-        let mut keys: Vec<&str> = o.properties.keys().map(String::as_str).collect();
-        keys.sort_unstable();
-        rest_scheme
-            && (keys == ["value"] && name.ends_with("_resp") || keys == ["type", "value"] && name.ends_with("_error"))
-    }
-
-    /// Finds tagged unions: schemas with a `discriminator`, and vAPI standard-error families.
-    ///
-    /// The 7.0.3 specs have no discriminator, yet every standard error carries `error_type`, an
-    /// enum whose values name the errors (`NOT_FOUND` for `VapiStdErrorsNotFound`). The error
-    /// structs of one module whose `error_type` property refers to one enum, and whose placed names
-    /// fold to that enum's values, form a family: a union named like the `ERROR` value (`Error`),
-    /// exactly as the 9.x specs declare it. The `ERROR` member, if the file has it, is the union's
-    /// own schema; files with only some members still get the union, and identity merges the
-    /// unions of all files into one type.
-    fn find_unions(&mut self, doc: usize) {
-        let docs = self.docs;
-        let d = &docs[doc];
-        let Some(components) = &d.api.components else { return };
-        let mut schemas: Vec<(&String, &ReferenceOr<openapiv3::Schema>)> = components.schemas.iter().collect();
-        schemas.sort_by(|a, b| a.0.cmp(b.0));
-        // Declared discriminators.
-        for (name, schema) in &schemas {
-            let ReferenceOr::Item(schema) = schema else { continue };
-            let Some(disc) = &schema.schema_data.discriminator else { continue };
-            let mut variants: Vec<(String, String)> = Vec::new();
-            if !disc.mapping.is_empty() {
-                for (tag, target) in &disc.mapping {
-                    let target = target.strip_prefix("#/components/schemas/").unwrap_or(target);
-                    variants.push((tag.clone(), target.to_owned()));
-                }
-            } else {
-                let parts = match &schema.schema_kind {
-                    SchemaKind::OneOf { one_of } => one_of.as_slice(),
-                    SchemaKind::AnyOf { any_of } => any_of.as_slice(),
-                    _ => &[],
-                };
-                for part in parts {
-                    if let ReferenceOr::Reference { reference } = part {
-                        if let Some(target) = reference.strip_prefix("#/components/schemas/") {
-                            variants.push((target.to_owned(), target.to_owned()));
-                        }
-                    }
-                }
-                // Subtypes that include this schema with `allOf`.
-                for (other, s) in &schemas {
-                    let ReferenceOr::Item(s) = s else { continue };
-                    if let SchemaKind::AllOf { all_of } = &s.schema_kind {
-                        let includes = all_of.iter().any(|p| matches!(p, ReferenceOr::Reference { reference } if reference.strip_prefix("#/components/schemas/") == Some(name.as_str())));
-                        if includes {
-                            variants.push(((*other).clone(), (*other).clone()));
-                        }
-                    }
-                }
-            }
-            if variants.is_empty() {
-                continue;
-            }
-            for (_, target) in &variants {
-                if target != *name {
-                    self.members.insert((doc, target.clone()), disc.property_name.clone());
-                }
-            }
-            let want = self.placer.place(name);
-            self.unions.insert(
-                (doc, (*name).clone()),
-                UnionPlan { base: Some((*name).clone()), want, property: disc.property_name.clone(), variants },
-            );
-        }
-        // vAPI standard-error families: members are the objects whose `error_type` refers to a
-        // string enum and whose folded names are one common prefix plus a folded enum value
-        // (`vapistderrors` + `notfound`); the prefix most members share wins.
-        let mut by_enum: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for (name, schema) in &schemas {
-            let ReferenceOr::Item(schema) = schema else { continue };
-            let SchemaKind::Type(Type::Object(o)) = &schema.schema_kind else { continue };
-            let Some(enum_name) = o.properties.get("error_type").and_then(referenced_component) else { continue };
-            if string_enum(d, enum_name).is_some() {
-                by_enum.entry(enum_name.to_owned()).or_default().push((*name).clone());
-            }
-        }
-        let mut families: BTreeMap<(String, String), Vec<(String, String)>> = BTreeMap::new();
-        for (enum_name, members) in by_enum {
-            let values = string_enum(d, &enum_name).unwrap_or_default();
-            let folded: Vec<(String, String)> = values.iter().map(|v| (names::fold(v), v.clone())).collect();
-            let mut prefixes: BTreeMap<String, usize> = BTreeMap::new();
-            for member in &members {
-                let f = names::fold(member);
-                for (fv, _) in &folded {
-                    if let Some(prefix) = f.strip_suffix(fv.as_str()) {
-                        *prefixes.entry(prefix.to_owned()).or_default() += 1;
-                    }
-                }
-            }
-            let mut ranked: Vec<(String, usize)> = prefixes.into_iter().collect();
-            ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.len().cmp(&b.0.len())).then(a.0.cmp(&b.0)));
-            for member in &members {
-                let f = names::fold(member);
-                let hit = ranked.iter().find_map(|(prefix, _)| {
-                    let rest = f.strip_prefix(prefix.as_str())?;
-                    folded.iter().find(|(fv, _)| fv == rest).map(|(_, tag)| (prefix.clone(), tag.clone()))
-                });
-                if let Some((prefix, tag)) = hit {
-                    families.entry((enum_name.clone(), prefix)).or_default().push((tag, member.clone()));
-                }
-            }
-        }
-        for ((enum_name, prefix), mut members) in families {
-            let base = members.iter().find(|(tag, _)| tag == "ERROR").map(|(_, b)| b.clone());
-            if base.as_ref().is_some_and(|b| self.unions.contains_key(&(doc, b.clone()))) {
-                continue;
-            }
-            let order = string_enum(d, &enum_name).unwrap_or_default();
-            members.sort_by_key(|(tag, _)| order.iter().position(|v| v == tag));
-            for (_, member) in &members {
-                if Some(member) != base.as_ref() {
-                    self.members.insert((doc, member.clone()), "error_type".to_owned());
-                }
-            }
-            let module = self.placer.place(base.as_deref().unwrap_or(&members[0].1)).0;
-            let key = base.clone().unwrap_or_else(|| format!("#family:{enum_name}:{prefix}"));
-            let want = (module, names::camel("ERROR"));
-            self.unions
-                .insert((doc, key), UnionPlan { base, want, property: "error_type".to_owned(), variants: members });
-        }
-    }
-}
-
-/// The component a property refers to: `$ref` itself, or the `allOf: [$ref]` wrapper that
-/// carries a description beside it.
-fn referenced_component(property: &ReferenceOr<Box<openapiv3::Schema>>) -> Option<&str> {
-    let reference = match property {
-        ReferenceOr::Reference { reference } => reference,
-        ReferenceOr::Item(schema) => match &schema.schema_kind {
-            SchemaKind::AllOf { all_of } => match all_of.as_slice() {
-                [ReferenceOr::Reference { reference }] => reference,
-                _ => return None,
-            },
-            _ => return None,
-        },
-    };
-    reference.strip_prefix("#/components/schemas/")
-}
-
-/// The values of a component that is a string enum.
-fn string_enum(d: &Document, name: &str) -> Option<Vec<String>> {
-    let schema = d.api.components.as_ref()?.schemas.get(name)?;
-    match schema {
-        ReferenceOr::Item(openapiv3::Schema { schema_kind: SchemaKind::Type(Type::String(s)), .. })
-            if !s.enumeration.is_empty() =>
-        {
-            Some(s.enumeration.iter().flatten().cloned().collect())
-        }
-        _ => None,
-    }
 }

@@ -17,36 +17,11 @@
 
 use std::collections::BTreeMap;
 
+use super::ops::OpSite;
+use super::{schema_names, vapi};
 use crate::ir::ModPath;
-use crate::names;
-
-/// The top-level module that holds the runtime; a namespace of that name gets another.
-pub const RUNTIME: &str = "runtime";
-
-/// Top-level names that would shadow the runtime or a crate the generated code uses, or whose
-/// namespace feature would clash with a feature of the generated crate.
-const RESERVED_TOP: &[&str] = &[
-    RUNTIME,
-    "std",
-    "core",
-    "alloc",
-    "serde",
-    "serde_json",
-    "http",
-    "chrono",
-    "reqwest",
-    "rustls",
-    "thiserror",
-    "percent_encoding",
-    "form_urlencoded",
-    "client",
-    "full",
-    "default",
-    "regenerate",
-];
-
-/// The module of operations whose path has no namespace (`/` or `/api` itself).
-pub const ROOT_SERVICE: &str = "root";
+use crate::load::Document;
+use crate::names::{self, ROOT_SERVICE, segment};
 
 /// Decides modules and names for schemas.
 #[derive(Debug, Default)]
@@ -55,12 +30,6 @@ pub struct Placer {
     dotted: BTreeMap<String, String>,
     /// Folded module path (segments concatenated) to the module path.
     modules: BTreeMap<String, ModPath>,
-}
-
-/// One snake_case module segment, avoiding the runtime's name at the top level.
-pub fn segment(raw: &str, top: bool) -> String {
-    let s = names::snake(raw);
-    if top && RESERVED_TOP.contains(&s.as_str()) { format!("{s}_") } else { s }
 }
 
 /// Whether a schema name is in the `/rest` naming scheme of the 7.0 specs: dotted, lowercase
@@ -89,6 +58,22 @@ pub fn operation_module(full_path: &str) -> ModPath {
     if module.is_empty() { vec![ROOT_SERVICE.to_owned()] } else { module }
 }
 
+/// Teaches the placer every module: those of the operations, those that dotted schema names
+/// spell, and the home of the vAPI standard errors.
+pub(crate) fn learn(placer: &mut Placer, docs: &[Document], sites: &[OpSite]) {
+    for module in vapi::MODULES {
+        placer.add_module(&module.iter().map(|s| (*s).to_owned()).collect());
+    }
+    for site in sites {
+        placer.add_module(&site.module);
+    }
+    for d in docs {
+        for name in schema_names(d) {
+            placer.add_schema_name(name);
+        }
+    }
+}
+
 impl Placer {
     /// Learns the module of an operation.
     pub fn add_module(&mut self, module: &ModPath) {
@@ -115,7 +100,10 @@ impl Placer {
         if let Some(dotted) = self.dotted.get(&names::fold(name)) {
             return split_dotted(dotted);
         }
-        let words = names::camel_words(name);
+        let mut words: Vec<String> = names::camel_words(name).into_iter().map(str::to_owned).collect();
+        if let Some(namespace) = words.first().and_then(|w| self.namespace_alias(w)) {
+            words[0] = namespace;
+        }
         for k in (1..words.len()).rev() {
             if let Some(module) = self.modules.get(&names::fold(&words[..k].concat())) {
                 return (module.clone(), names::camel(&words[k..].concat()));
@@ -125,6 +113,20 @@ impl Placer {
             Some((first, rest)) if !rest.is_empty() => (vec![segment(first, true)], names::camel(&rest.concat())),
             _ => (vec![segment(name, true)], names::camel(name)),
         }
+    }
+}
+
+impl Placer {
+    /// The namespace a leading word spells with a one-letter prefix, when the word itself names
+    /// no module: the vAPI package `vstats` serves the `stats` namespace (`VstatsAcqSpecsInfo`
+    /// is `stats::acq_specs::Info`).
+    fn namespace_alias(&self, word: &str) -> Option<String> {
+        let folded = names::fold(word);
+        if self.modules.contains_key(&folded) {
+            return None;
+        }
+        let rest = folded.get(1..).filter(|r| !r.is_empty())?;
+        self.modules.get(rest).filter(|m| m.len() == 1).map(|m| m[0].clone())
     }
 }
 
@@ -190,5 +192,28 @@ mod tests {
         assert_eq!(place("VcenterVmHardwareDiskInfo"), "vcenter::vm::hardware::disk::Info");
         assert_eq!(place("VapiStdErrorsNotFound"), "vapi::std::errors::NotFound");
         assert_eq!(place("Oauth2ErrorsErrorType"), "oauth2::ErrorsErrorType");
+        // The vAPI standard errors have their home without any other `vapi` name in the input.
+        let mut bare = Placer::default();
+        for module in vapi::MODULES {
+            bare.add_module(&module.iter().map(|s| (*s).to_owned()).collect());
+        }
+        assert_eq!(
+            bare.place("VapiStdErrorsNotFound"),
+            (vec!["vapi".into(), "std".into(), "errors".into()], "NotFound".into())
+        );
+    }
+
+    #[test]
+    fn one_letter_package_prefixes_name_their_namespace() {
+        let mut placer = Placer::default();
+        placer.add_module(&operation_module("/api/stats/acq-specs/{id}"));
+        let place = |n: &str| {
+            let (m, t) = placer.place(n);
+            format!("{}::{t}", m.join("::"))
+        };
+        assert_eq!(place("VstatsAcqSpecsInfo"), "stats::acq_specs::Info");
+        assert_eq!(place("VstatsCidMid"), "stats::CidMid");
+        assert_eq!(place("StatsAcqSpecsInfo"), "stats::acq_specs::Info");
+        assert_eq!(place("XyzInfo"), "xyz::Info");
     }
 }

@@ -44,28 +44,79 @@ fn not_found_error_body_decodes_into_the_not_found_variant() {
 
 #[test]
 fn error_body_without_error_type_gets_the_tag_its_status_implies() {
-    // `get` documents only `default`, which is ERROR: any status decodes to the Error variant.
+    // Statuses that stand for one standard error imply it; 400 and 500 stand for many.
     let body = serde_json::to_vec(&json!({ "messages": not_found_messages() })).expect("JSON");
-    for status in [503, 404, 500] {
-        let api = expect_api_error(decode(&job::get(), ApiMode::Current, status, &body));
-        match api.error.as_ref() {
-            Some(VapiError::Error(base)) => {
-                assert_eq!(base.messages.len(), 1);
-                assert_eq!(base.messages[0].id, "com.vmware.api.vcenter.not_found");
-            }
-            other => panic!("status {status}: expected the Error variant, got {other:?}"),
+    for (status, tag) in [
+        (401, "UNAUTHENTICATED"),
+        (403, "UNAUTHORIZED"),
+        (404, "NOT_FOUND"),
+        (409, "CONCURRENT_CHANGE"),
+        (503, "SERVICE_UNAVAILABLE"),
+        (504, "TIMED_OUT"),
+    ] {
+        for op in [job::get(), job::create(&sample_spec())] {
+            let api = expect_api_error(decode(&op, ApiMode::Current, status, &body));
+            let error = api.error.as_ref().unwrap_or_else(|| panic!("status {status}: no typed error"));
+            assert_eq!(error.tag(), Some(tag), "status {status}");
+            assert!(!matches!(error, VapiError::Unrecognized(_)), "status {status}: {error:?}");
+            assert_eq!(api.body, body, "the raw body is kept, without the implied tag");
         }
-        assert_eq!(api.body, body, "the raw body is kept, without the implied tag");
     }
-
-    // `create` documents 400 and `default`, both ERROR.
+    let api = expect_api_error(decode(&job::get(), ApiMode::Current, 404, &body));
+    match api.error.as_ref() {
+        Some(VapiError::NotFound(not_found)) => {
+            assert_eq!(not_found.messages[0].id, "com.vmware.api.vcenter.not_found")
+        }
+        other => panic!("expected NotFound, got {other:?}"),
+    }
     for status in [400, 500] {
-        let api = expect_api_error(decode(&job::create(&sample_spec()), ApiMode::Current, status, &body));
-        assert!(
-            matches!(api.error, Some(VapiError::Error(_))),
-            "create, status {status}: expected the Error variant, got {:?}",
-            api.error
-        );
+        // No tag and an ambiguous status: the catch-all keeps the object.
+        let api = expect_api_error(decode(&job::get(), ApiMode::Current, status, &body));
+        match &api.error {
+            Some(error @ VapiError::Unrecognized(value)) => {
+                assert_eq!(error.tag(), None);
+                assert_eq!(value["messages"][0]["id"], "com.vmware.api.vcenter.not_found");
+            }
+            other => panic!("status {status}: expected the catch-all, got {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn an_empty_or_plain_text_body_gets_the_error_its_status_implies() {
+    // A dead session answers 401 with nothing; a router 404 answers with plain text.
+    let api = expect_api_error(decode(&job::get(), ApiMode::Current, 401, b""));
+    assert!(matches!(api.error, Some(VapiError::Unauthenticated(_))), "got {:?}", api.error);
+    assert!(api.body.is_empty());
+    let api = expect_api_error(decode(&job::get(), ApiMode::Legacy, 404, b"404 page not found"));
+    match &api.error {
+        Some(VapiError::NotFound(not_found)) => assert!(not_found.messages.is_empty()),
+        other => panic!("expected NotFound, got {other:?}"),
+    }
+    assert_eq!(api.body, b"404 page not found", "the raw body is kept");
+    let api = expect_api_error(decode(&job::get(), ApiMode::Current, 500, b"<html>oops</html>"));
+    assert!(api.error.is_none(), "an ambiguous status with no body stays untyped: {:?}", api.error);
+}
+
+#[test]
+fn every_standard_error_has_its_variant() {
+    // The fragment declares 6 of the 25 standard errors; the others carry the base fields.
+    let body = |tag: &str| serde_json::to_vec(&json!({ "error_type": tag, "messages": [] })).expect("JSON");
+    for (tag, matches) in [
+        (
+            "ALREADY_EXISTS",
+            matches!(decode(&job::get(), ApiMode::Current, 400, &body("ALREADY_EXISTS")), Err(e) if matches!(e.api_error(), Some(VapiError::AlreadyExists(_)))),
+        ),
+        (
+            "RESOURCE_BUSY",
+            matches!(decode(&job::get(), ApiMode::Current, 400, &body("RESOURCE_BUSY")), Err(e) if matches!(e.api_error(), Some(VapiError::ResourceBusy(_)))),
+        ),
+        (
+            "UNVERIFIED_PEER",
+            matches!(decode(&job::get(), ApiMode::Current, 400, &body("UNVERIFIED_PEER")), Err(e) if matches!(e.api_error(), Some(VapiError::UnverifiedPeer(_)))),
+        ),
+    ] {
+        assert!(matches, "{tag} decodes into its own variant");
     }
 }
 
@@ -107,8 +158,8 @@ fn unauthenticated_error_keeps_its_challenge() {
 #[test]
 fn unknown_error_type_decodes_to_unrecognized_keeping_the_json() {
     let sent = json!({
-        "error_type": "RESOURCE_BUSY",
-        "messages": [message_json("com.vmware.vapi.std.errors.resource_busy", "Busy.")],
+        "error_type": "QUOTA_EXCEEDED",
+        "messages": [message_json("com.vmware.vapi.std.errors.quota_exceeded", "Over quota.")],
         "data": { "retry_after": 5 }
     });
     let body = serde_json::to_vec(&sent).expect("JSON");
@@ -118,7 +169,7 @@ fn unknown_error_type_decodes_to_unrecognized_keeping_the_json() {
         other => panic!("expected Unrecognized, got {other:?}"),
     }
     let error = api.error.as_ref().expect("decoded");
-    assert_eq!(error.tag(), Some("RESOURCE_BUSY"));
+    assert_eq!(error.tag(), Some("QUOTA_EXCEEDED"));
     assert_eq!(serde_json::to_value(error).expect("encodes"), sent, "encodes back unchanged");
 }
 

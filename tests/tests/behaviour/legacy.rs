@@ -85,14 +85,14 @@ fn legacy_error_envelope_decodes_into_the_typed_error() {
 #[test]
 fn legacy_error_of_an_unknown_type_is_unrecognized() {
     let body = serde_json::to_vec(&json!({
-        "type": "com.vmware.vapi.std.errors.resource_busy",
+        "type": "com.vmware.vapi.std.errors.quota_exceeded",
         "value": { "messages": [] }
     }))
     .expect("JSON");
     let api = expect_api_error(decode(&job::get(), ApiMode::Legacy, 503, &body));
     match api.error.as_ref() {
         Some(error @ VapiError::Unrecognized(value)) => {
-            assert_eq!(error.tag(), Some("RESOURCE_BUSY"));
+            assert_eq!(error.tag(), Some("QUOTA_EXCEEDED"));
             assert_eq!(value["messages"], json!([]));
         }
         other => panic!("expected Unrecognized, got {other:?}"),

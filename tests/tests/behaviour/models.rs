@@ -84,10 +84,27 @@ fn info_leaves_out_unset_optional_fields_and_requires_required_ones() {
     assert_eq!(info.target, None);
     assert_eq!(serde_json::to_value(&info).expect("encodes"), info_json("RUNNING"));
 
-    for required in ["description", "messages", "operation", "progress", "service", "status"] {
+    for required in ["description", "operation", "progress", "service", "status"] {
         let mut body = info_json("RUNNING");
         body.as_object_mut().expect("object").remove(required);
-        assert!(serde_json::from_value::<Info>(body).is_err(), "Info without `{required}` must not decode");
+        let error = serde_json::from_value::<Info>(body).expect_err("a required scalar or object is missing");
+        assert!(error.to_string().contains(&format!("missing field `{required}`")), "{error}");
+    }
+}
+
+#[test]
+fn a_required_list_that_is_absent_or_null_decodes_as_empty() {
+    // Servers leave out empty lists (vcsim does); a spec cannot promise what servers send.
+    for messages in [None, Some(json!(null)), Some(json!([]))] {
+        let mut body = info_json("RUNNING");
+        match messages {
+            None => drop(body.as_object_mut().expect("object").remove("messages")),
+            Some(value) => body["messages"] = value,
+        }
+        let info: Info = serde_json::from_value(body).expect("decodes");
+        assert!(info.messages.is_empty());
+        // Encoding is unchanged: required lists are always sent.
+        assert_eq!(serde_json::to_value(&info).expect("encodes")["messages"], json!([]));
     }
 }
 

@@ -51,29 +51,32 @@ fn a_trailing_slash_or_a_path_prefix_in_the_base_url_is_handled() {
 fn operation_describes_its_routes() {
     let op = job::get();
     assert_eq!(op.name(), "appliance::recovery::reconciliation::job::get");
-    assert_eq!(op.route(ApiMode::Current).method().as_str(), "GET");
-    assert_eq!(op.route(ApiMode::Current).path(), JOB_API_PATH);
-    assert!(!op.route(ApiMode::Current).is_legacy());
-    assert_eq!(op.route(ApiMode::Legacy).path(), JOB_REST_PATH);
-    assert!(op.route(ApiMode::Legacy).is_legacy());
-    assert_eq!(op.legacy_route().map(|r| r.path()), Some(JOB_REST_PATH));
-    assert!(op.query().is_empty());
+    let current = op.route(ApiMode::Current).expect("a current route");
+    assert_eq!(current.method().as_str(), "GET");
+    assert_eq!(current.path(), JOB_API_PATH);
+    assert!(!current.is_legacy());
+    let legacy = op.route(ApiMode::Legacy).expect("a legacy route");
+    assert_eq!(legacy.path(), JOB_REST_PATH);
+    assert!(legacy.is_legacy());
+    assert_eq!(op.legacy_route().map(|r| r.route().path()), Some(JOB_REST_PATH));
+    assert_eq!(op.route(ApiMode::Auto), op.route(ApiMode::Current), "sans-IO, Auto is Current");
 
     let create = job::create(&CreateSpec::default());
     assert_eq!(create.name(), "appliance::recovery::reconciliation::job::create");
-    assert_eq!(create.route(ApiMode::Current).method().as_str(), "POST");
-    assert_eq!(create.route(ApiMode::Legacy).method().as_str(), "POST");
-    assert_eq!(create.route(ApiMode::Legacy).path(), JOB_REST_PATH);
+    assert_eq!(create.route(ApiMode::Current).map(|r| r.method().as_str()), Some("POST"));
+    assert_eq!(create.route(ApiMode::Legacy).map(|r| r.method().as_str()), Some("POST"));
+    assert_eq!(create.route(ApiMode::Legacy).map(|r| r.path()), Some(JOB_REST_PATH));
+    assert_eq!(create.legacy_route().and_then(|r| r.body_key()), Some("spec"));
 
     #[allow(deprecated)]
     let legacy = job::get_legacy();
     assert_eq!(legacy.name(), "appliance::recovery::reconciliation::job::get_legacy");
-    assert_eq!(legacy.legacy_route(), None, "a legacy twin has no twin of its own");
-    for mode in [ApiMode::Current, ApiMode::Legacy] {
-        assert_eq!(legacy.route(mode).path(), JOB_REST_PATH);
-        assert!(legacy.route(mode).is_legacy());
+    for mode in [ApiMode::Auto, ApiMode::Current, ApiMode::Legacy] {
+        let route = legacy.route(mode).expect("the twin's route");
+        assert_eq!(route.path(), JOB_REST_PATH, "{mode:?}");
+        assert!(route.is_legacy());
     }
-    assert_eq!(ApiMode::default(), ApiMode::Current);
+    assert_eq!(ApiMode::default(), ApiMode::Auto);
 }
 
 #[test]

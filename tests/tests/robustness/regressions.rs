@@ -146,7 +146,7 @@ fn a_namespace_named_like_a_built_in_feature_is_renamed() {
         ("client", Config::new()),
         ("full", Config::new()),
         ("default", Config::new()),
-        ("regenerate", Config::new().workspace_build("../spec", "../../codegen")),
+        ("regenerate", Config::new().workspace_hook("../spec", "../../codegen")),
     ] {
         let bytes = mutated(|d| rename_path(d, "/vcenter/vm", &format!("/{namespace}/x")));
         let generated = generated_or_panic(generate_with(config, JSON, bytes));
@@ -186,8 +186,8 @@ fn recursive_unions_are_boxed() {
                 set(d, GET_200_SCHEMA, json!({"$ref": "#/components/schemas/A"}));
             }),
             vec![
-                ("src/a.rs", "pub enum A {\n    B(Box<crate::b::B>),\n    String(String),\n}"),
-                ("src/b.rs", "pub enum B {\n    A(Box<crate::a::A>),\n    Integer(i64),\n}"),
+                ("src/a.rs", "pub enum A {\n    B(Box<b::B>),\n    String(String),\n}"),
+                ("src/b.rs", "pub enum B {\n    A(Box<a::A>),\n    Integer(i64),\n}"),
             ],
         ),
         (
@@ -198,8 +198,8 @@ fn recursive_unions_are_boxed() {
                 set(d, GET_200_SCHEMA, json!({"$ref": "#/components/schemas/A"}));
             }),
             vec![
-                ("src/a.rs", "pub enum A {\n    B(Box<crate::b::B>),\n    String(String),\n}"),
-                ("src/b.rs", "pub enum B {\n    A(Box<crate::a::A>),\n    Integer(i64),\n}"),
+                ("src/a.rs", "pub enum A {\n    B(Box<b::B>),\n    String(String),\n}"),
+                ("src/b.rs", "pub enum B {\n    A(Box<a::A>),\n    Integer(i64),\n}"),
             ],
         ),
         (

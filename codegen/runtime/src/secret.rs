@@ -64,3 +64,27 @@ impl From<String> for Secret {
         Self::new(value)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_is_redacted() {
+        let session = SessionId::new("0123-session");
+        let secret = Secret::from("hunter2");
+        assert_eq!(format!("{session:?}"), "SessionId(<redacted>)");
+        assert_eq!(format!("{secret:?}"), "Secret(<redacted>)");
+        assert_eq!(format!("{:?}", Some(&secret)), "Some(Secret(<redacted>))");
+        assert_eq!((session.expose(), secret.expose()), ("0123-session", "hunter2"));
+    }
+
+    #[test]
+    fn secrets_travel_as_plain_strings() {
+        assert_eq!(serde_json::to_string(&Secret::from(String::from("pw"))).unwrap(), r#""pw""#);
+        let back: Secret = serde_json::from_str(r#""pw""#).unwrap();
+        assert_eq!(back, Secret::new("pw"));
+        let session: SessionId = serde_json::from_str(r#""abc""#).unwrap();
+        assert_eq!(session, SessionId::new("abc"));
+    }
+}

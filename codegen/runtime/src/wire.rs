@@ -1,0 +1,569 @@
+//! Wire rules used by generated code: URL encoding, `/rest` envelopes, tolerant decoding of lists
+//! and maps, and tagged unions. Not part of the stable API.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::marker::PhantomData;
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// Characters escaped in a path segment: everything but RFC 3986 unreserved characters.
+const SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'$')
+    .add(b'%')
+    .add(b'&')
+    .add(b'\'')
+    .add(b'(')
+    .add(b')')
+    .add(b'*')
+    .add(b'+')
+    .add(b',')
+    .add(b'/')
+    .add(b':')
+    .add(b';')
+    .add(b'<')
+    .add(b'=')
+    .add(b'>')
+    .add(b'?')
+    .add(b'@')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+/// Percent-encodes one path parameter so that it stays one path segment.
+pub fn segment(value: &str) -> String {
+    utf8_percent_encode(value, SEGMENT).to_string()
+}
+
+/// The text of a path, query or header value: strings as they are, numbers and booleans as
+/// JSON writes them, anything structured as JSON text; `None` for `null` (an unset optional).
+pub fn text(value: &Value) -> Option<String> {
+    match value {
+        Value::Null => None,
+        Value::String(s) => Some(s.clone()),
+        Value::Bool(_) | Value::Number(_) | Value::Array(_) | Value::Object(_) => Some(value.to_string()),
+    }
+}
+
+/// The query pairs of one parameter: an array gives one pair per element (`explode`) or one
+/// comma-joined pair; `null` gives none.
+pub fn query_pairs(name: &'static str, value: &Value, explode: bool) -> Vec<(&'static str, String)> {
+    match value {
+        Value::Array(items) if explode => items.iter().filter_map(text).map(|v| (name, v)).collect(),
+        Value::Array(items) => vec![(name, items.iter().filter_map(text).collect::<Vec<_>>().join(","))],
+        other => text(other).map(|v| (name, v)).into_iter().collect(),
+    }
+}
+
+/// Replaces every `{name}` of a path template (before its fixed query) with the encoded value
+/// that `value` gives; a name it does not know is left as it is.
+pub fn fill_template(template: &str, mut value: impl FnMut(&str) -> Option<String>) -> String {
+    let (path, query) = match template.find('?') {
+        Some(at) => template.split_at(at),
+        None => (template, ""),
+    };
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| open + c) else { break };
+        out.push_str(&rest[..open]);
+        let name = &rest[open + 1..close];
+        match value(name) {
+            Some(v) => out.push_str(&segment(&v)),
+            None => out.push_str(&rest[open..=close]),
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out.push_str(query);
+    out
+}
+
+/// Joins the base URL, the path (which may carry a fixed query) and the query parameters.
+pub fn join_uri(base_url: &str, path: &str, query: &[(&'static str, String)]) -> String {
+    let mut uri = String::with_capacity(base_url.len() + path.len() + 16 * query.len());
+    uri.push_str(base_url.trim_end_matches('/'));
+    uri.push_str(path);
+    if !query.is_empty() {
+        let mut serializer = form_urlencoded::Serializer::new(String::new());
+        for (name, value) in query {
+            serializer.append_pair(name, value);
+        }
+        uri.push(if path.contains('?') { '&' } else { '?' });
+        uri.push_str(&serializer.finish());
+    }
+    uri
+}
+
+/// Rewrites the maps at `path` into the `/rest` surface's `[{"key": k, "value": v}]` lists.
+///
+/// `path` is a list of object keys separated by `/`, where `*` stands for every element of a list
+/// or every value of a map (`spec/disks/*/tags`). Convert the deepest paths first: once a map is a
+/// list, its values are no longer reachable by `*`.
+pub fn maps_to_pairs(value: &mut Value, path: &str) {
+    let path = path.trim_start_matches('/');
+    let (step, rest) = path.split_once('/').unwrap_or((path, ""));
+    match (step, value) {
+        ("", value @ Value::Object(_)) => {
+            let Value::Object(map) = std::mem::take(value) else { return };
+            *value = Value::Array(map.into_iter().map(|(k, v)| serde_json::json!({"key": k, "value": v})).collect());
+        }
+        ("*", Value::Array(items)) => items.iter_mut().for_each(|item| maps_to_pairs(item, rest)),
+        ("*", Value::Object(map)) => map.values_mut().for_each(|item| maps_to_pairs(item, rest)),
+        (key, Value::Object(map)) if !key.is_empty() => {
+            if let Some(child) = map.get_mut(key) {
+                maps_to_pairs(child, rest);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Takes the value at the dotted `path` of an object out of it (`loc_spec.location`); an object
+/// left empty by that is removed too.
+pub fn take_field(value: &mut Value, path: &str) -> Option<Value> {
+    let Value::Object(map) = value else { return None };
+    match path.split_once('.') {
+        None => map.remove(path),
+        Some((head, rest)) => {
+            let child = map.get_mut(head)?;
+            let taken = take_field(child, rest);
+            if child.as_object().is_some_and(Map::is_empty) {
+                map.remove(head);
+            }
+            taken
+        }
+    }
+}
+
+/// The `[{"key": k, "value": v}]` list as a map, if `value` is one (an empty list is an empty map).
+fn pairs_to_map(value: &Value) -> Option<Value> {
+    let Value::Array(items) = value else { return None };
+    let mut map = Map::new();
+    for item in items {
+        let Value::Object(pair) = item else { return None };
+        match (pair.len(), pair.get("key"), pair.get("value")) {
+            (2, Some(Value::String(k)), Some(v)) => {
+                map.insert(k.clone(), v.clone());
+            }
+            _ => return None,
+        }
+    }
+    Some(Value::Object(map))
+}
+
+/// Decodes a success body. An empty body or `null` decodes as `T` from `null` when `T` accepts
+/// it (`()`, `Option`), else as an empty list or map (see [`Empty`]); a `/rest` map sent as a
+/// `[{"key", "value"}]` list decodes as the map.
+pub fn decode_success<T: DeserializeOwned>(body: &[u8], envelope: bool) -> Result<T, serde_json::Error> {
+    let body = body.trim_ascii();
+    let mut value = if body.is_empty() { Value::Null } else { serde_json::from_slice::<Value>(body)? };
+    if envelope {
+        if let Value::Object(map) = &mut value {
+            value = map.remove("value").unwrap_or(Value::Null);
+        }
+    }
+    if value.is_null() {
+        return T::deserialize(&Value::Null).or_else(|error| T::deserialize(Empty).map_err(|_| error));
+    }
+    match T::deserialize(&value) {
+        Ok(decoded) => Ok(decoded),
+        Err(error) => match pairs_to_map(&value) {
+            Some(map) => T::deserialize(&map).map_err(|_| error),
+            None => Err(error),
+        },
+    }
+}
+
+/// `com.vmware.vapi.std.errors.not_found` becomes `NOT_FOUND`.
+pub fn vapi_type_to_tag(kind: &str) -> String {
+    kind.rsplit('.').next().unwrap_or(kind).to_ascii_uppercase()
+}
+
+/// A deserializer of nothing, for collections only: a list decodes as empty, a map as empty,
+/// `Option` as `None` and `()` as `()`; anything else (a struct, a string, a number) is an error.
+/// This is the written rule "an absent or `null` list or map is empty", and nothing more.
+#[derive(Debug, Clone, Copy)]
+pub struct Empty;
+
+impl<'de> Deserializer<'de> for Empty {
+    type Error = de::value::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        Err(de::Error::invalid_type(de::Unexpected::Unit, &visitor))
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_seq(de::value::SeqDeserializer::new(std::iter::empty::<()>()))
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_map(de::value::MapDeserializer::new(std::iter::empty::<((), ())>()))
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_none()
+    }
+
+    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_unit()
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        unit_struct newtype_struct tuple tuple_struct struct enum identifier ignored_any
+    }
+}
+
+/// `deserialize_with` for a required list: `null` is an empty list (with `#[serde(default)]`, so
+/// is an absent one).
+pub fn list<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(Option::<Vec<T>>::deserialize(deserializer)?.unwrap_or_default())
+}
+
+/// `deserialize_with` for a required map: `null` is an empty map (with `#[serde(default)]`, so is
+/// an absent one), and a `[{"key": k, "value": v}]` list is the map it spells.
+pub fn map<'de, D, V>(deserializer: D) -> Result<BTreeMap<String, V>, D::Error>
+where
+    D: Deserializer<'de>,
+    V: Deserialize<'de>,
+{
+    deserializer.deserialize_any(MapVisitor(PhantomData))
+}
+
+/// `deserialize_with` for an optional map: like [`map`], with `null` as `None`.
+pub fn option_map<'de, D, V>(deserializer: D) -> Result<Option<BTreeMap<String, V>>, D::Error>
+where
+    D: Deserializer<'de>,
+    V: Deserialize<'de>,
+{
+    struct OptionMap<V>(PhantomData<V>);
+    impl<'de, V: Deserialize<'de>> Visitor<'de> for OptionMap<V> {
+        type Value = Option<BTreeMap<String, V>>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a map, a list of key/value pairs, or null")
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+            map(deserializer).map(Some)
+        }
+    }
+    deserializer.deserialize_option(OptionMap(PhantomData))
+}
+
+struct MapVisitor<V>(PhantomData<V>);
+
+/// One `{"key": k, "value": v}` element of a `/rest` map.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Pair<V> {
+    key: String,
+    value: V,
+}
+
+impl<'de, V: Deserialize<'de>> Visitor<'de> for MapVisitor<V> {
+    type Value = BTreeMap<String, V>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a map or a list of key/value pairs")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(BTreeMap::new())
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(BTreeMap::new())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
+        let mut out = BTreeMap::new();
+        while let Some((key, value)) = access.next_entry::<String, V>()? {
+            out.insert(key, value);
+        }
+        Ok(out)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
+        let mut out = BTreeMap::new();
+        while let Some(pair) = access.next_element::<Pair<V>>()? {
+            out.insert(pair.key, pair.value);
+        }
+        Ok(out)
+    }
+}
+
+/// An open enum from its wire value: the known variant, or `other` with the value kept.
+pub fn open_enum<T: DeserializeOwned>(value: &str, other: impl FnOnce(String) -> T) -> T {
+    T::deserialize(Value::from(value)).unwrap_or_else(|_| other(value.to_owned()))
+}
+
+/// The tag of a tagged union's JSON object; used by generated `Deserialize` impls.
+pub fn tag(value: &Value, property: &str) -> Option<String> {
+    match value.get(property) {
+        Some(Value::String(tag)) => Some(tag.clone()),
+        _ => None,
+    }
+}
+
+/// Decodes one variant of a tagged union from its JSON object, or, when the object does not
+/// fit the variant's type, keeps it whole in the catch-all variant.
+pub fn variant_or<T: DeserializeOwned, U>(
+    value: Value,
+    wrap: impl FnOnce(T) -> U,
+    other: impl FnOnce(Value) -> U,
+) -> U {
+    match T::deserialize(&value) {
+        Ok(payload) => wrap(payload),
+        Err(_) => other(value),
+    }
+}
+
+/// Encodes one variant of a tagged union, adding its tag.
+pub fn tagged<T: Serialize, S: serde::Serializer>(
+    serializer: S,
+    property: &str,
+    tag: &str,
+    payload: &T,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::Error as _;
+    let mut value = serde_json::to_value(payload).map_err(S::Error::custom)?;
+    match &mut value {
+        Value::Object(map) => {
+            map.insert(property.to_owned(), Value::String(tag.to_owned()));
+        }
+        _ => {
+            let mut map = Map::new();
+            map.insert(property.to_owned(), Value::String(tag.to_owned()));
+            value = Value::Object(map);
+        }
+    }
+    value.serialize(serializer)
+}
+
+/// A value as JSON, or why it has none (a map with keys that are not strings, a failing
+/// `Serialize`); generated types always have one.
+pub fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<Value, String> {
+    serde_json::to_value(value).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn segments_keep_only_unreserved_characters() {
+        assert_eq!(segment("vm-42"), "vm-42");
+        assert_eq!(segment("a/b c?d#e"), "a%2Fb%20c%3Fd%23e");
+        assert_eq!(segment("urn:vmomi:Tag:x"), "urn%3Avmomi%3ATag%3Ax");
+        assert_eq!(segment("dé"), "d%C3%A9");
+        assert_eq!(segment("~._-"), "~._-");
+    }
+
+    #[test]
+    fn templates_fill_named_parameters_before_the_fixed_query() {
+        let value = |name: &str| match name {
+            "vm" => Some("vm 1".to_owned()),
+            "disk" => Some("2000".to_owned()),
+            _ => None,
+        };
+        assert_eq!(
+            fill_template("/api/vcenter/vm/{vm}/hardware/disk/{disk}?action=x", value),
+            "/api/vcenter/vm/vm%201/hardware/disk/2000?action=x"
+        );
+        assert_eq!(
+            fill_template("/rest/com/vmware/cis/tagging/tag/id:{vm}?~action=add", value),
+            "/rest/com/vmware/cis/tagging/tag/id:vm%201?~action=add"
+        );
+        assert_eq!(fill_template("/api/x/{unknown}", value), "/api/x/{unknown}");
+        assert_eq!(fill_template("/api/x/{open", value), "/api/x/{open");
+    }
+
+    #[test]
+    fn uris_join_base_path_fixed_query_and_parameters() {
+        let query = [("names", "a b".to_owned()), ("names", "c&d".to_owned())];
+        assert_eq!(
+            join_uri("https://vc/", "/api/vcenter/vm", &query),
+            "https://vc/api/vcenter/vm?names=a+b&names=c%26d"
+        );
+        assert_eq!(
+            join_uri("https://vc", "/api/vcenter/vm?action=clone", &query[..1]),
+            "https://vc/api/vcenter/vm?action=clone&names=a+b"
+        );
+        assert_eq!(join_uri("https://vc/prefix", "/api/x", &[]), "https://vc/prefix/api/x");
+    }
+
+    #[test]
+    fn query_values_render_by_json_type() {
+        assert_eq!(query_pairs("n", &json!(null), true), []);
+        assert_eq!(query_pairs("n", &json!("x"), true), [("n", "x".to_owned())]);
+        assert_eq!(query_pairs("n", &json!(7), true), [("n", "7".to_owned())]);
+        assert_eq!(query_pairs("n", &json!(true), true), [("n", "true".to_owned())]);
+        assert_eq!(query_pairs("n", &json!(["a", "b"]), true), [("n", "a".to_owned()), ("n", "b".to_owned())]);
+        assert_eq!(query_pairs("n", &json!(["a", "b"]), false), [("n", "a,b".to_owned())]);
+        assert_eq!(query_pairs("n", &json!({"k": 1}), true), [("n", r#"{"k":1}"#.to_owned())]);
+    }
+
+    #[test]
+    fn rest_envelopes_are_unwrapped_and_empty_collections_tolerated() {
+        let info: BTreeMap<String, i32> = decode_success(br#"{"value": {"a": 1}}"#, true).unwrap();
+        assert_eq!(info["a"], 1);
+        let empty: Vec<String> = decode_success(br#"{"value": null}"#, true).unwrap();
+        assert!(empty.is_empty());
+        let empty: Vec<String> = decode_success(b"", false).unwrap();
+        assert!(empty.is_empty());
+        let empty: BTreeMap<String, String> = decode_success(b"null", false).unwrap();
+        assert!(empty.is_empty());
+        let unit: () = decode_success(b"", true).unwrap();
+        assert_eq!(unit, ());
+        let none: Option<String> = decode_success(b"null", false).unwrap();
+        assert_eq!(none, None);
+        // Nothing else is invented: a struct or a string from null is an error.
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Info {
+            name: Option<String>,
+        }
+        assert!(decode_success::<Info>(b"null", false).is_err());
+        assert!(decode_success::<String>(br#"{"value": null}"#, true).is_err());
+    }
+
+    #[test]
+    fn a_map_result_decodes_from_rest_pairs() {
+        let map: BTreeMap<String, i32> =
+            decode_success(br#"{"value": [{"key": "a", "value": 1}, {"key": "b", "value": 2}]}"#, true).unwrap();
+        assert_eq!(map, BTreeMap::from([("a".to_owned(), 1), ("b".to_owned(), 2)]));
+        assert!(decode_success::<BTreeMap<String, i32>>(br#"[{"key": "a"}]"#, false).is_err());
+    }
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Fields {
+        #[serde(default, deserialize_with = "list")]
+        names: Vec<String>,
+        #[serde(default, deserialize_with = "map")]
+        params: BTreeMap<String, i32>,
+        #[serde(default, deserialize_with = "option_map")]
+        extra: Option<BTreeMap<String, i32>>,
+        id: String,
+    }
+
+    #[test]
+    fn required_collections_may_be_absent_or_null() {
+        let absent: Fields = serde_json::from_str(r#"{"id": "x"}"#).unwrap();
+        assert_eq!(absent, Fields { names: vec![], params: BTreeMap::new(), extra: None, id: "x".into() });
+        let null: Fields =
+            serde_json::from_str(r#"{"id": "x", "names": null, "params": null, "extra": null}"#).unwrap();
+        assert_eq!(null, absent);
+        // A missing required scalar is still an error that names it.
+        let error = serde_json::from_str::<Fields>(r#"{"names": []}"#).unwrap_err().to_string();
+        assert!(error.contains("missing field `id`"), "{error}");
+    }
+
+    #[test]
+    fn maps_decode_from_objects_and_rest_pairs() {
+        let object: Fields = serde_json::from_str(r#"{"id": "x", "params": {"a": 1}, "extra": {"b": 2}}"#).unwrap();
+        let pairs: Fields = serde_json::from_str(
+            r#"{"id": "x", "params": [{"key": "a", "value": 1}], "extra": [{"key": "b", "value": 2}]}"#,
+        )
+        .unwrap();
+        assert_eq!(object, pairs);
+        assert_eq!(pairs.params["a"], 1);
+        assert!(serde_json::from_str::<Fields>(r#"{"id": "x", "params": [{"key": "a"}]}"#).is_err());
+        assert!(serde_json::from_str::<Fields>(r#"{"id": "x", "params": "a"}"#).is_err());
+    }
+
+    #[test]
+    fn maps_are_rewritten_as_pairs_at_their_paths() {
+        let mut body = json!({"spec": {"tags": {"a": 1}, "disks": [{"p": {"k": "v"}}, {"q": 1}]}, "other": {"x": 1}});
+        maps_to_pairs(&mut body, "spec/tags");
+        maps_to_pairs(&mut body, "spec/disks/*/p");
+        maps_to_pairs(&mut body, "spec/absent/x");
+        let tags = json!([{"key": "a", "value": 1}]);
+        let disks = json!([{"p": [{"key": "k", "value": "v"}]}, {"q": 1}]);
+        assert_eq!(body, json!({"spec": {"tags": tags, "disks": disks}, "other": {"x": 1}}));
+        // Maps inside the values of maps: the deepest first.
+        let mut nested = json!({"params": {"p": {"l": {"params": {"q": 1}}}}});
+        maps_to_pairs(&mut nested, "params/*/l/params");
+        maps_to_pairs(&mut nested, "params");
+        assert_eq!(nested, json!({"params": [{"key": "p", "value": {"l": {"params": [{"key": "q", "value": 1}]}}}]}));
+        let mut top = json!({"a": true});
+        maps_to_pairs(&mut top, "");
+        assert_eq!(top, json!([{"key": "a", "value": true}]));
+    }
+
+    #[test]
+    fn fields_are_taken_out_by_dotted_path() {
+        let mut body = json!({"loc_spec": {"location": "sftp://x", "user": "u"}, "other": 1});
+        assert_eq!(take_field(&mut body, "loc_spec.location"), Some(json!("sftp://x")));
+        assert_eq!(take_field(&mut body, "loc_spec.user"), Some(json!("u")));
+        assert_eq!(body, json!({"other": 1}), "an emptied object goes too");
+        assert_eq!(take_field(&mut body, "absent.x"), None);
+        assert_eq!(take_field(&mut json!([1]), "x"), None);
+    }
+
+    #[test]
+    fn open_enums_come_from_their_wire_value() {
+        #[derive(Debug, PartialEq, Deserialize)]
+        enum Power {
+            #[serde(rename = "ON")]
+            On,
+            #[serde(untagged)]
+            Other(String),
+        }
+        assert_eq!(open_enum("ON", Power::Other), Power::On);
+        assert_eq!(open_enum("DIMMED", Power::Other), Power::Other("DIMMED".to_owned()));
+        #[derive(Debug, PartialEq, Deserialize)]
+        enum Closed {
+            A,
+        }
+        assert_eq!(open_enum("B", |_| Closed::A), Closed::A, "a type that refuses the value gets the fallback");
+    }
+
+    #[test]
+    fn vapi_types_become_tags() {
+        assert_eq!(vapi_type_to_tag("com.vmware.vapi.std.errors.not_found"), "NOT_FOUND");
+        assert_eq!(vapi_type_to_tag("already_exists"), "ALREADY_EXISTS");
+    }
+
+    #[test]
+    fn tagged_variants_carry_their_tag() {
+        let value = serde_json::to_value(TaggedPayload { messages: vec![] }).unwrap();
+        assert_eq!(value, json!({"error_type": "NOT_FOUND", "messages": []}));
+        assert_eq!(tag(&value, "error_type").as_deref(), Some("NOT_FOUND"));
+        assert_eq!(tag(&json!({"error_type": 1}), "error_type"), None);
+        let kept: Result<Fields, Value> = variant_or(json!({"x": 1}), Ok, Err);
+        assert_eq!(kept, Err(json!({"x": 1})));
+    }
+
+    #[derive(Debug)]
+    struct TaggedPayload {
+        messages: Vec<String>,
+    }
+
+    impl Serialize for TaggedPayload {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            tagged(serializer, "error_type", "NOT_FOUND", &json!({"messages": self.messages}))
+        }
+    }
+}

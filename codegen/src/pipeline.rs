@@ -1,0 +1,80 @@
+//! The pipeline, without I/O: spec files in, a crate's files and figures out.
+//!
+//! load -> validate -> lower -> emit -> render, each stage handing the next plain data.
+
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+use crate::diag::{Diagnostic, Diagnostics, Error, Kind, Severity};
+use crate::pointer::Pointer;
+use crate::report::Report;
+use crate::settings::Settings;
+
+/// A generated crate, in memory.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Generated {
+    /// Every file: path relative to the crate root, and its content.
+    pub files: Vec<(String, String)>,
+    /// Figures per input file.
+    pub report: Report,
+    /// Warnings, sorted.
+    pub warnings: Vec<Diagnostic>,
+    /// How long each phase took (not part of the output; for benchmarks).
+    pub timings: Timings,
+}
+
+/// Wall-clock time of each phase of one run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Timings {
+    /// Parsing, repairing and reading vendor extensions.
+    pub load: Duration,
+    /// Validation and lowering to the IR.
+    pub lower: Duration,
+    /// Token streams, formatting and headers.
+    pub emit: Duration,
+}
+
+/// Generates a crate from spec files `(label, bytes)`.
+pub(crate) fn generate(inputs: &[(String, Vec<u8>)], settings: &Settings) -> Result<Generated, Error> {
+    let mut diags = Diagnostics::default();
+    if inputs.is_empty() {
+        diags.error("(no input)", &Pointer::root(), Kind::Syntax, "no spec files were given");
+        return Err(Error::Spec(diags.into_sorted()));
+    }
+    let started = Instant::now();
+    let mut labels = BTreeSet::new();
+    let mut docs = Vec::new();
+    for (label, bytes) in inputs {
+        if !labels.insert(label.clone()) {
+            diags.error(label, &Pointer::root(), Kind::Syntax, "two input files have this name");
+            continue;
+        }
+        if let Some(doc) = crate::load::load(label, bytes, &mut diags) {
+            docs.push(doc);
+        }
+    }
+    stop_on_errors(&diags)?;
+    let load = started.elapsed();
+    let started = Instant::now();
+    crate::validate::validate(&docs, &mut diags);
+    stop_on_errors(&diags)?;
+    let (krate, counts) = crate::lower::lower(&docs, &mut diags);
+    stop_on_errors(&diags)?;
+    let warnings: Vec<Diagnostic> =
+        diags.into_sorted().into_iter().filter(|d| d.severity == Severity::Warning).collect();
+    if settings.deny_warnings && !warnings.is_empty() {
+        return Err(Error::DeniedWarnings(warnings));
+    }
+    let lower = started.elapsed();
+    let started = Instant::now();
+    let files = crate::write::render(crate::emit::emit(&krate, settings))?;
+    let emit = started.elapsed();
+    let report = Report::new(&docs, &krate, &counts, &warnings, &files);
+    Ok(Generated { files, report, warnings, timings: Timings { load, lower, emit } })
+}
+
+fn stop_on_errors(diags: &Diagnostics) -> Result<(), Error> {
+    if diags.has_errors() { Err(Error::Spec(diags.clone().into_sorted())) } else { Ok(()) }
+}
