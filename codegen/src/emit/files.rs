@@ -295,7 +295,11 @@ fn example(krate: &Crate, crate_ident: &str) -> Option<Vec<String>> {
         .values()
         .flat_map(|m| m.operations.iter())
         .filter(|o| {
-            o.is_from_spec() && o.params.is_empty() && o.body.is_none() && o.optional.is_none() && o.deprecated.is_none()
+            o.is_from_spec()
+                && o.params.is_empty()
+                && o.body.is_none()
+                && o.optional.is_none()
+                && o.deprecated.is_none()
         })
         .min_by(|a, b| a.rust_path.cmp(&b.rust_path))?;
     let lines = [
