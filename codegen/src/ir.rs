@@ -493,6 +493,9 @@ pub struct Operation {
     pub twin_of: Option<String>,
     /// `#[deprecated(note = ...)]`.
     pub deprecated: Option<String>,
+    /// The release the spec says introduced it ("Available since vSphere API 7.0.2" gives
+    /// `7.0.2`).
+    pub since: Option<String>,
     /// The Rust path used in messages, such as `appliance::recovery::reconciliation::job::get`.
     pub rust_path: String,
     /// Gate.

@@ -26,6 +26,7 @@ pub fn render(files: Vec<EmittedFile>) -> Result<Vec<(String, String)>, Error> {
             }
             Content::RustText(text) => format!("// {header}\n\n{text}"),
             Content::Text(text) => format!("# {header}\n\n{text}"),
+            Content::Markdown(text) => format!("<!-- {header} -->\n\n{text}"),
         };
         out.push((file.path, text));
     }

@@ -22,6 +22,9 @@
 //! is sent with its inputs moved as the twin expects. Enums are open and decoding is tolerant
 //! (see [`runtime`]), so a newer vCenter does not break an older client.
 //!
+//! `API.md`, beside the manifest, lists every operation with its routes; read a regeneration's
+//! diff of it first.
+//!
 //! # Cargo features
 //!
 //! - `client` (default): the async `Client`, over reqwest with rustls. TLS is verified unless

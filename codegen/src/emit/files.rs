@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::{Content, EmittedFile, header, inner_doc};
 use crate::docs;
-use crate::ir::{Crate, Operation};
+use crate::ir::{Crate, LegacyRoute, Operation, Surface};
 use crate::names;
 use crate::settings::{Settings, WorkspaceHook};
 
@@ -42,6 +42,11 @@ pub(crate) fn crate_files(krate: &Crate, settings: &Settings) -> Vec<EmittedFile
         out.push(runtime_file(path, without_tests(text).to_owned()));
     }
     out.push(runtime_file("src/runtime/settings.rs", runtime_settings(krate)));
+    out.push(EmittedFile {
+        path: "API.md".to_owned(),
+        header: header(&labels),
+        content: Content::Markdown(api_index(krate, &settings.crate_name)),
+    });
     if let Some(hook) = &settings.workspace_hook {
         out.extend(hook_files(hook, &labels));
     }
@@ -62,6 +67,43 @@ fn runtime_settings(krate: &Crate) -> String {
 pub(super) const HAS_API_SURFACE: bool = {};
 ",
         krate.has_api_surface
+    )
+}
+
+/// `API.md`: every operation, a table per namespace, for reviewers of a regeneration.
+fn api_index(krate: &Crate, crate_name: &str) -> String {
+    let mut out = format!(
+        "# The operations of `{crate_name}`\n\nEvery function, by namespace: its HTTP route, the `/rest` route a client in `ApiMode::Legacy`\ntakes, its deprecation and the vSphere release the spec says introduced it. Generated with the\ncrate: a regeneration's diff of this file is the list of what it added, removed or moved.\n"
+    );
+    for ns in krate.features.keys() {
+        let mut rows: Vec<&Operation> =
+            krate.modules.iter().filter(|(p, _)| p.first() == Some(ns)).flat_map(|(_, m)| &m.operations).collect();
+        rows.sort_by(|a, b| a.rust_path.cmp(&b.rust_path));
+        out.push_str(&format!("\n## `{}`\n\n", names::unraw(ns)));
+        out.push_str("| Function | HTTP | In `ApiMode::Legacy` | Deprecated | Since |\n|---|---|---|---|---|\n");
+        for op in rows {
+            out.push_str(&index_row(op));
+        }
+    }
+    out
+}
+
+fn index_row(op: &Operation) -> String {
+    let cell = |text: &str| text.replace('|', "\\|");
+    let legacy = match (&op.twin_of, &op.legacy) {
+        (Some(_), _) => "always the `/rest` route".to_owned(),
+        (None, Some(LegacyRoute::Route { method, path, .. })) => format!("`{method} {path}`"),
+        (None, Some(LegacyRoute::Unavailable(reason))) => format!("not available: {}", cell(reason)),
+        (None, None) if op.surface == Surface::Rest => "the same".to_owned(),
+        (None, None) => "sent unchanged".to_owned(),
+    };
+    format!(
+        "| `{}` | `{} {}` | {legacy} | {} | {} |\n",
+        op.rust_path,
+        op.method,
+        op.path,
+        op.deprecated.as_deref().map(cell).unwrap_or_default(),
+        op.since.as_deref().unwrap_or_default()
     )
 }
 
@@ -262,6 +304,9 @@ const OVERVIEW: &[&str] = &[
     "is sent with its inputs moved as the twin expects. Enums are open and decoding is tolerant",
     "(see [`runtime`]), so a newer vCenter does not break an older client.",
     "",
+    "`API.md`, beside the manifest, lists every operation with its routes; read a regeneration's",
+    "diff of it first.",
+    "",
     "# Cargo features",
     "",
     "- `client` (default): the async `Client`, over reqwest with rustls. TLS is verified unless",
@@ -288,20 +333,19 @@ fn feature_lines(krate: &Crate) -> Vec<String> {
         .collect()
 }
 
-/// A doc example calling the first operation without arguments, if there is one.
+/// A doc example calling the first operation without arguments, if there is one: one that also
+/// works against a `/rest`-only vCenter when the crate has one.
 fn example(krate: &Crate, crate_ident: &str) -> Option<Vec<String>> {
-    let op: &Operation = krate
+    let mut candidates: Vec<&Operation> = krate
         .modules
         .values()
         .flat_map(|m| m.operations.iter())
-        .filter(|o| {
-            o.is_from_spec()
-                && o.params.is_empty()
-                && o.body.is_none()
-                && o.optional.is_none()
-                && o.deprecated.is_none()
-        })
-        .min_by(|a, b| a.rust_path.cmp(&b.rust_path))?;
+        .filter(|o| o.is_from_spec() && o.params.is_empty() && o.body.is_none() && o.optional.is_none())
+        .filter(|o| o.deprecated.is_none())
+        .collect();
+    candidates.sort_by(|a, b| a.rust_path.cmp(&b.rust_path));
+    let on_rest = |o: &&Operation| o.surface == Surface::Rest || matches!(o.legacy, Some(LegacyRoute::Route { .. }));
+    let op = candidates.iter().copied().find(on_rest).or_else(|| candidates.first().copied())?;
     let lines = [
         "```no_run".to_owned(),
         "# async fn example() -> Result<(), Box<dyn std::error::Error>> {".to_owned(),

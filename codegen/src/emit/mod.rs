@@ -38,6 +38,8 @@ pub enum Content {
     RustText(String),
     /// Any other text (the manifest).
     Text(String),
+    /// Markdown (the index of operations); its header is an HTML comment.
+    Markdown(String),
 }
 
 /// One emitted file, by path relative to the crate root.

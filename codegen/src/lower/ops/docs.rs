@@ -24,6 +24,17 @@ pub(super) fn spec_text(op: &openapiv3::Operation) -> Vec<String> {
     lines
 }
 
+/// The release an operation's text says introduced it: "Available since vSphere API 7.0.2."
+pub(super) fn since(op: &openapiv3::Operation) -> Option<String> {
+    const MARK: &str = "vailable since vSphere API ";
+    [&op.summary, &op.description].into_iter().flatten().find_map(|text| {
+        let start = text.find(MARK)? + MARK.len();
+        let version: String = text[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '.').collect();
+        let version = version.trim_end_matches('.');
+        (!version.is_empty()).then(|| version.to_owned())
+    })
+}
+
 /// Completes the docs of every operation that the spec describes: the routes line, the
 /// arguments and the documented errors.
 pub(crate) fn finish(drafts: &mut [OpDraft]) {

@@ -248,6 +248,7 @@ impl<'a> Lowerer<'a> {
             legacy,
             twin_of: None,
             deprecated: None,
+            since: docs::since(site.op),
             rust_path: cx.rust_path.clone(),
             gate: Gate::Feature(cx.namespace()),
             source: self.label(cx.file()).to_owned(),

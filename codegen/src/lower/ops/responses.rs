@@ -122,6 +122,11 @@ impl<'a> Lowerer<'a> {
             return Some((self.free_form(file), None));
         };
         let sref = SRef::from(schema);
+        if let SRef::Ref(reference) = sref {
+            if self.inner_schema(file, reference).is_some() {
+                return Some((self.schema_ty(file, sref, &s_at, hint), None));
+            }
+        }
         let component = match sref {
             SRef::Ref(reference) => match self.component_name(file, reference, &s_at) {
                 Some(name) => Some(name),

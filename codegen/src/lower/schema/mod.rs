@@ -84,12 +84,57 @@ impl<'a> Lowerer<'a> {
     /// The type of a schema or reference found at `at`.
     pub(crate) fn schema_ty(&mut self, file: FileId, schema: SRef<'a>, at: &Pointer, hint: &Hint) -> Ty {
         match schema {
-            SRef::Ref(reference) => match self.component_name(file, reference, at) {
-                Some(name) => self.component_ty(file, &name),
-                None => self.free_form(file),
+            SRef::Ref(reference) => match self.inner_schema(file, reference) {
+                Some((inner, target)) => self.inner_ty(file, inner, target),
+                None => match self.component_name(file, reference, at) {
+                    Some(name) => self.component_ty(file, &name),
+                    None => self.free_form(file),
+                },
             },
             SRef::Item(schema) => self.item_ty(schema, Spot { file, at, hint, component: None }),
         }
+    }
+
+    /// A reference into a component's inner nodes (`#/components/schemas/X/properties/a`), a
+    /// valid JSON pointer: the schema there and its pointer.
+    pub(crate) fn inner_schema(&self, file: FileId, reference: &str) -> Option<(SRef<'a>, Pointer)> {
+        let pointer = Pointer::parse(reference)?;
+        let tokens: Vec<String> = pointer.tokens().collect();
+        let [components, schemas, name, steps @ ..] = tokens.as_slice() else { return None };
+        if components != "components" || schemas != "schemas" || steps.is_empty() {
+            return None;
+        }
+        let mut current = SRef::from(self.component_schema(file, name)?);
+        let mut rest = steps;
+        while let [step, more @ ..] = rest {
+            let schema = match current {
+                SRef::Item(schema) => schema,
+                SRef::Ref(r) => self.resolve_item(file, r.strip_prefix(COMPONENT_PREFIX)?)?,
+            };
+            let (next, consumed) = inner_step(schema, step, more.first())?;
+            current = next;
+            rest = &rest[consumed..];
+        }
+        Some((current, pointer))
+    }
+
+    /// The type of an inner node that a reference names, once per node.
+    fn inner_ty(&mut self, file: FileId, schema: SRef<'a>, target: Pointer) -> Ty {
+        let key = (file, target.to_string());
+        if let Some(ty) = self.comp.get(&key) {
+            return ty.clone().unwrap_or(Ty::Json);
+        }
+        self.comp.insert(key.clone(), None);
+        let tokens: Vec<String> = target.tokens().collect();
+        let (module, base) = self.placer.place(tokens.get(2).map(String::as_str).unwrap_or_default());
+        let named = tokens
+            .iter()
+            .skip(3)
+            .filter(|t| !matches!(t.as_str(), "properties" | "items" | "allOf" | "oneOf" | "anyOf"));
+        let name = named.fold(base, |name, step| names::child_type(&name, step));
+        let ty = self.schema_ty(file, schema, &target, &Hint { module, name });
+        self.comp.insert(key, Some(ty.clone()));
+        ty
     }
 
     /// The component name a reference points to; warns and returns `None` if it points nowhere.
@@ -312,6 +357,57 @@ impl<'a> Lowerer<'a> {
     pub(crate) fn free_form(&mut self, file: FileId) -> Ty {
         self.free_forms[file.0] += 1;
         Ty::Json
+    }
+}
+
+/// One step into a schema by pointer token: `properties/<name>` (two tokens), `items`,
+/// `additionalProperties`, `not`, `allOf|oneOf|anyOf/<index>` (two tokens); the schema there and
+/// how many tokens it took.
+fn inner_step<'a>(schema: &'a Schema, step: &str, next: Option<&String>) -> Option<(SRef<'a>, usize)> {
+    let parts = |kind: &str| -> Option<&'a [ReferenceOr<Schema>]> {
+        match (&schema.schema_kind, kind) {
+            (SchemaKind::AllOf { all_of }, "allOf") => Some(all_of),
+            (SchemaKind::OneOf { one_of }, "oneOf") => Some(one_of),
+            (SchemaKind::AnyOf { any_of }, "anyOf") => Some(any_of),
+            (SchemaKind::Any(any), "allOf") => Some(&any.all_of),
+            (SchemaKind::Any(any), "oneOf") => Some(&any.one_of),
+            (SchemaKind::Any(any), "anyOf") => Some(&any.any_of),
+            _ => None,
+        }
+    };
+    match step {
+        "properties" => {
+            let properties = match &schema.schema_kind {
+                SchemaKind::Type(Type::Object(o)) => &o.properties,
+                SchemaKind::Any(any) => &any.properties,
+                _ => return None,
+            };
+            Some((SRef::from(properties.get(next?)?), 2))
+        }
+        "items" => match &schema.schema_kind {
+            SchemaKind::Type(Type::Array(ArrayType { items: Some(items), .. })) => Some((SRef::from(items), 1)),
+            SchemaKind::Any(any) => Some((SRef::from(any.items.as_ref()?), 1)),
+            _ => None,
+        },
+        "additionalProperties" => {
+            let additional = match &schema.schema_kind {
+                SchemaKind::Type(Type::Object(o)) => o.additional_properties.as_ref(),
+                SchemaKind::Any(any) => any.additional_properties.as_ref(),
+                _ => None,
+            };
+            match additional? {
+                openapiv3::AdditionalProperties::Schema(s) => Some((SRef::from(&**s), 1)),
+                openapiv3::AdditionalProperties::Any(_) => None,
+            }
+        }
+        "not" => match &schema.schema_kind {
+            SchemaKind::Not { not } => Some((SRef::from(&**not), 1)),
+            _ => None,
+        },
+        kind => {
+            let index: usize = next?.parse().ok()?;
+            Some((SRef::from(parts(kind)?.get(index)?), 2))
+        }
     }
 }
 

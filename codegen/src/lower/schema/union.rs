@@ -5,7 +5,7 @@ use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
 use super::{Hint, Object, Spot, component_pointer};
 use crate::diag::Kind;
 use crate::docs;
-use crate::ir::{FileId, Ty, TypeId, TypeKind, Union, UnionVariant, UntaggedVariant};
+use crate::ir::{Field, FileId, Struct, Ty, TypeId, TypeKind, Union, UnionVariant, UntaggedVariant};
 use crate::lower::{Lowerer, UnionPlan, vapi};
 use crate::names;
 use crate::pointer::Pointer;
@@ -119,12 +119,13 @@ impl<'a> Lowerer<'a> {
         base
     }
 
-    /// The struct of the base schema's own fields (`ErrorBase`), made once per union.
+    /// The struct of the base schema's own fields (`ErrorBase`), made once per union; for a
+    /// family whose base no input declares, the fields its members all share.
     fn base_struct(&mut self, build: &mut Build) -> Option<TypeId> {
         if build.base.is_some() {
             return build.base;
         }
-        let name = build.plan.base.clone()?;
+        let Some(name) = build.plan.base.clone() else { return self.shared_base(build) };
         let schema = self.resolve_item(build.file, &name)?;
         let SchemaKind::Type(Type::Object(o)) = &schema.schema_kind else { return None };
         let at = component_pointer(&name);
@@ -138,6 +139,40 @@ impl<'a> Lowerer<'a> {
         self.nodes[id.0].rest_scheme = build.plan.rest_scheme;
         let strukt = self.fields(build.file, &object, &base_hint);
         self.nodes[id.0].kind = Some(TypeKind::Struct(strukt));
+        build.base = Some(id);
+        Some(id)
+    }
+
+    /// The base error of a family without one: a struct of the fields every member has alike
+    /// (`messages`, `data`). `None` when the members share none.
+    fn shared_base(&mut self, build: &mut Build) -> Option<TypeId> {
+        let members: Vec<&Struct> = build
+            .variants
+            .iter()
+            .filter_map(|v| match &self.nodes[v.ty.0].kind {
+                Some(TypeKind::Struct(s)) => Some(s),
+                _ => None,
+            })
+            .collect();
+        let (first, rest) = members.split_first()?;
+        let shared: Vec<Field> = first
+            .fields
+            .iter()
+            .filter(|f| {
+                rest.iter()
+                    .all(|m| m.fields.iter().any(|g| g.wire == f.wire && g.ty == f.ty && g.required == f.required))
+            })
+            .cloned()
+            .collect();
+        if shared.is_empty() {
+            return None;
+        }
+        let hint = Hint { module: build.hint.module.clone(), name: names::base_type(&build.hint.name) };
+        let at = self.nodes[build.id.0].pointer.clone();
+        let lines = vec![format!("The fields every error of {} has.", docs::code(&build.hint.name))];
+        let id = self.node(Spot { file: build.file, at: &at, hint: &hint, component: None }, &hint, lines);
+        self.nodes[id.0].rest_scheme = build.plan.rest_scheme;
+        self.nodes[id.0].kind = Some(TypeKind::Struct(Struct { fields: shared, additional: None, tag: None }));
         build.base = Some(id);
         Some(id)
     }
