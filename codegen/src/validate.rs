@@ -26,6 +26,7 @@ pub fn validate(docs: &[Document], diags: &mut Diagnostics) {
                 "the spec has no paths; only types are generated",
             );
         }
+        server_url(d, diags);
         for (path, item) in &d.api.paths.paths {
             let at = Pointer::root().push("paths").push(path);
             let template = path.split('?').next().unwrap_or(path);
@@ -80,6 +81,16 @@ pub fn validate(docs: &[Document], diags: &mut Diagnostics) {
                 }
             }
         }
+    }
+}
+
+/// A server URL that is neither a URL nor a path gives the routes no prefix: say so.
+fn server_url(d: &Document, diags: &mut Diagnostics) {
+    let Some(server) = d.api.servers.first() else { return };
+    let url = server.url.as_str();
+    if !(url.contains("://") || url.starts_with('/')) {
+        let at = Pointer::root().push("servers").push("0").push("url");
+        diags.warn(&d.label, &at, Kind::Shape, format!("`{url}` is no URL nor a path; routes get no prefix from it"));
     }
 }
 

@@ -145,7 +145,9 @@ impl<'a> Lowerer<'a> {
                 return Some(name);
             }
         }
-        let why = if reference.starts_with('#') {
+        let why = if reference.is_empty() {
+            "names this whole document, which is no schema"
+        } else if reference.starts_with('#') {
             "points nowhere"
         } else {
             "points into another file, which is not supported"

@@ -80,6 +80,11 @@ impl<'a> Lowerer<'a> {
         mut doc_lines: Vec<String>,
         spot: Spot,
     ) -> Ty {
+        if all_of.is_empty() {
+            let message = "an empty `allOf` adds no constraint; used `serde_json::Value`";
+            self.warn(spot.file, &spot.at.push("allOf"), Kind::Shape, message);
+            return self.free_form(spot.file);
+        }
         if let [only] = all_of {
             if object.strip.is_none() && object.props.is_empty() && object.additional.is_none() {
                 return self.schema_ty(spot.file, only.into(), &spot.at.push("allOf").push("0"), spot.hint);

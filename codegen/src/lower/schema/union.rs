@@ -172,7 +172,9 @@ impl<'a> Lowerer<'a> {
         let lines = vec![format!("The fields every error of {} has.", docs::code(&build.hint.name))];
         let id = self.node(Spot { file: build.file, at: &at, hint: &hint, component: None }, &hint, lines);
         self.nodes[id.0].rest_scheme = build.plan.rest_scheme;
-        self.nodes[id.0].kind = Some(TypeKind::Struct(Struct { fields: shared, additional: None, tag: None }));
+        // Tagged like a declared base, so that it is one type with the base of another file.
+        let tag = build.plan.standard.then(|| (build.plan.property.clone(), "ERROR".to_owned()));
+        self.nodes[id.0].kind = Some(TypeKind::Struct(Struct { fields: shared, additional: None, tag }));
         build.base = Some(id);
         Some(id)
     }
@@ -185,10 +187,16 @@ impl<'a> Lowerer<'a> {
         doc_lines: Vec<String>,
         spot: Spot,
     ) -> Ty {
+        let at = spot.at.push(key);
         if parts.is_empty() {
+            self.warn(
+                spot.file,
+                &at,
+                Kind::Shape,
+                format!("an empty `{key}` matches no value; used `serde_json::Value`"),
+            );
             return self.free_form(spot.file);
         }
-        let at = spot.at.push(key);
         let id = self.node(spot, spot.hint, doc_lines);
         let mut variants: Vec<UntaggedVariant> = Vec::new();
         for (i, part) in parts.iter().enumerate() {
@@ -206,13 +214,25 @@ impl<'a> Lowerer<'a> {
                 other => ty_word(other).to_owned(),
             };
             let ident = names::disambiguate(&base, |n| variants.iter().any(|v| v.ident == n));
-            if !variants.iter().any(|v| v.ty == ty) {
+            if let Some(same) = variants.iter().position(|v| v.ty == ty) {
+                let message = format!("this variant has the type of variant {same} again; left out");
+                self.warn(spot.file, &part_at, Kind::Shape, message);
+            } else if variants.iter().any(|v| v.ty == Ty::String) && is_text(&ty) {
+                let message = "a string before this variant takes every string value, so this one never decodes";
+                self.warn(spot.file, &part_at, Kind::Shape, message);
+                variants.push(UntaggedVariant { ident, ty, boxed: false });
+            } else {
                 variants.push(UntaggedVariant { ident, ty, boxed: false });
             }
         }
         self.nodes[id.0].kind = Some(TypeKind::Untagged(variants));
         Ty::Named(id)
     }
+}
+
+/// Whether values of a (non-generated) type decode from JSON strings.
+fn is_text(ty: &Ty) -> bool {
+    matches!(ty, Ty::String | Ty::Secret | Ty::DateTime)
 }
 
 fn push_variant(variants: &mut Vec<UnionVariant>, want: &str, tag: &str, payload: TypeId, fallback: bool) {
