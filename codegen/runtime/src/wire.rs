@@ -1,6 +1,7 @@
 //! Wire rules used by generated code: URL encoding, `/rest` envelopes, tolerant decoding of lists
 //! and maps, and tagged unions. Not part of the stable API.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
@@ -56,12 +57,34 @@ pub fn text(value: &Value) -> Option<String> {
     }
 }
 
+/// A query parameter's name: the spec's, or one made by flattening a structure.
+pub type QueryName = Cow<'static, str>;
+
 /// The query pairs of one parameter: an array gives one pair per element (`explode`) or one
-/// comma-joined pair; `null` gives none.
-pub fn query_pairs(name: &'static str, value: &Value, explode: bool) -> Vec<(&'static str, String)> {
+/// comma-joined pair; `null` gives none; a structure is JSON text.
+pub fn query_pairs(name: &'static str, value: &Value, explode: bool) -> Vec<(QueryName, String)> {
+    let name = Cow::Borrowed(name);
     match value {
-        Value::Array(items) if explode => items.iter().filter_map(text).map(|v| (name, v)).collect(),
+        Value::Array(items) if explode => items.iter().filter_map(text).map(|v| (name.clone(), v)).collect(),
         Value::Array(items) => vec![(name, items.iter().filter_map(text).collect::<Vec<_>>().join(","))],
+        other => text(other).map(|v| (name, v)).into_iter().collect(),
+    }
+}
+
+/// The query pairs of one parameter on the `/rest` surface, which flattens structures the vAPI
+/// way: a structure's fields are `name.field`, a list of structures' elements are `name.1.field`,
+/// `name.2.field`, ...; lists of values repeat the parameter.
+pub fn rest_query_pairs(name: QueryName, value: &Value) -> Vec<(QueryName, String)> {
+    match value {
+        Value::Object(map) => {
+            map.iter().flat_map(|(k, v)| rest_query_pairs(Cow::Owned(format!("{name}.{k}")), v)).collect()
+        }
+        Value::Array(items) if items.iter().any(|i| i.is_object() || i.is_array()) => items
+            .iter()
+            .enumerate()
+            .flat_map(|(i, item)| rest_query_pairs(Cow::Owned(format!("{name}.{}", i + 1)), item))
+            .collect(),
+        Value::Array(items) => items.iter().filter_map(text).map(|v| (name.clone(), v)).collect(),
         other => text(other).map(|v| (name, v)).into_iter().collect(),
     }
 }
@@ -91,7 +114,7 @@ pub fn fill_template(template: &str, mut value: impl FnMut(&str) -> Option<Strin
 }
 
 /// Joins the base URL, the path (which may carry a fixed query) and the query parameters.
-pub fn join_uri(base_url: &str, path: &str, query: &[(&'static str, String)]) -> String {
+pub fn join_uri(base_url: &str, path: &str, query: &[(QueryName, String)]) -> String {
     let mut uri = String::with_capacity(base_url.len() + path.len() + 16 * query.len());
     uri.push_str(base_url.trim_end_matches('/'));
     uri.push_str(path);
@@ -402,7 +425,7 @@ mod tests {
 
     #[test]
     fn uris_join_base_path_fixed_query_and_parameters() {
-        let query = [("names", "a b".to_owned()), ("names", "c&d".to_owned())];
+        let query = [(Cow::Borrowed("names"), "a b".to_owned()), (Cow::Borrowed("names"), "c&d".to_owned())];
         assert_eq!(
             join_uri("https://vc/", "/api/vcenter/vm", &query),
             "https://vc/api/vcenter/vm?names=a+b&names=c%26d"
@@ -414,15 +437,42 @@ mod tests {
         assert_eq!(join_uri("https://vc/prefix", "/api/x", &[]), "https://vc/prefix/api/x");
     }
 
+    fn pairs(items: Vec<(QueryName, String)>) -> Vec<(String, String)> {
+        items.into_iter().map(|(k, v)| (k.into_owned(), v)).collect()
+    }
+
+    fn owned(items: &[(&str, &str)]) -> Vec<(String, String)> {
+        items.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    }
+
     #[test]
     fn query_values_render_by_json_type() {
-        assert_eq!(query_pairs("n", &json!(null), true), []);
-        assert_eq!(query_pairs("n", &json!("x"), true), [("n", "x".to_owned())]);
-        assert_eq!(query_pairs("n", &json!(7), true), [("n", "7".to_owned())]);
-        assert_eq!(query_pairs("n", &json!(true), true), [("n", "true".to_owned())]);
-        assert_eq!(query_pairs("n", &json!(["a", "b"]), true), [("n", "a".to_owned()), ("n", "b".to_owned())]);
-        assert_eq!(query_pairs("n", &json!(["a", "b"]), false), [("n", "a,b".to_owned())]);
-        assert_eq!(query_pairs("n", &json!({"k": 1}), true), [("n", r#"{"k":1}"#.to_owned())]);
+        assert_eq!(pairs(query_pairs("n", &json!(null), true)), owned(&[]));
+        assert_eq!(pairs(query_pairs("n", &json!("x"), true)), owned(&[("n", "x")]));
+        assert_eq!(pairs(query_pairs("n", &json!(7), true)), owned(&[("n", "7")]));
+        assert_eq!(pairs(query_pairs("n", &json!(true), true)), owned(&[("n", "true")]));
+        assert_eq!(pairs(query_pairs("n", &json!(["a", "b"]), true)), owned(&[("n", "a"), ("n", "b")]));
+        assert_eq!(pairs(query_pairs("n", &json!(["a", "b"]), false)), owned(&[("n", "a,b")]));
+        assert_eq!(pairs(query_pairs("n", &json!({"k": 1}), true)), owned(&[("n", r#"{"k":1}"#)]));
+    }
+
+    #[test]
+    fn rest_queries_flatten_structures_the_vapi_way() {
+        let targets = json!([{"id": "vm-1", "type": "VirtualMachine"}, {"id": "h-2", "type": "HostSystem"}]);
+        assert_eq!(
+            pairs(rest_query_pairs(Cow::Borrowed("filter_spec.targets"), &targets)),
+            owned(&[
+                ("filter_spec.targets.1.id", "vm-1"),
+                ("filter_spec.targets.1.type", "VirtualMachine"),
+                ("filter_spec.targets.2.id", "h-2"),
+                ("filter_spec.targets.2.type", "HostSystem"),
+            ])
+        );
+        let spec = json!({"names": ["a", "b"], "limit": 3, "unset": null});
+        assert_eq!(
+            pairs(rest_query_pairs(Cow::Borrowed("spec"), &spec)),
+            owned(&[("spec.limit", "3"), ("spec.names", "a"), ("spec.names", "b")])
+        );
     }
 
     #[test]

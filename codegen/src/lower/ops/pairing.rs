@@ -15,7 +15,7 @@
 //!
 //! Shapes are compared structurally, where a map on `/api` may be a `[{"key", "value"}]` list on
 //! `/rest` (7.0 encodes maps that way); the places of such maps in the `/rest` body are listed
-//! so that the runtime rewrites them. Results must agree the same way (they decode tolerantly).
+//! so that the runtime rewrites them (inside a recursive type, down to three turns of its cycle). Results must agree the same way (they decode tolerantly).
 //! A pair that none of this bridges keeps no legacy route: it gets a warning naming both
 //! operations, and in legacy mode its call fails with `Error::Unavailable`.
 
@@ -26,6 +26,10 @@ use crate::diag::Kind;
 use crate::ir::{Field, LegacyRoute, Location, Param, Surface, Target, Translation, Ty, TypeKind};
 use crate::lower::{Lowerer, Node, OpDraft};
 use crate::vendor;
+
+/// How many turns of a recursive type's cycle get their maps listed (a localizable message's
+/// parameters nest messages: three levels reach further than any message vCenter sends).
+const NESTING: usize = 3;
 
 /// How one `/rest` operation's link ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -161,7 +165,7 @@ impl<'n> Bridge<'n> {
             return Err(unbridged("no counterpart", format!("the `/rest` body's `{name}` has no counterpart")));
         }
         let mut result_maps = Vec::new();
-        if !self.same(&api.response, &rest.response, "", &mut result_maps, &mut BTreeSet::new()) {
+        if !self.same(&api.response, &rest.response, "", &mut result_maps, &mut Vec::new()) {
             return Err(unbridged("results differ", "the results differ".to_owned()));
         }
         t.maps.sort_by(|a, b| b.matches('/').count().cmp(&a.matches('/').count()).then(a.cmp(b)));
@@ -183,7 +187,7 @@ impl<'n> Bridge<'n> {
         if let Some(input) =
             rest_inputs.iter().find(|i| i.name == name && !fed.contains(&place_key(i.location, i.name)))
         {
-            if !self.same(&p.field.ty, input.ty, "", &mut Vec::new(), &mut BTreeSet::new()) {
+            if !self.same(&p.field.ty, input.ty, "", &mut Vec::new(), &mut Vec::new()) {
                 return Err(differs(format!("the parameter `{name}` has another shape on `/rest`")));
             }
             let target = (input.location != p.location).then(|| to_target(input.location, name));
@@ -193,12 +197,12 @@ impl<'n> Bridge<'n> {
         let prefixed: Vec<&RestInput> =
             rest_inputs.iter().filter(|i| i.location == Location::Query && i.name.ends_with(&suffix)).collect();
         if let [input] = prefixed.as_slice() {
-            if self.same(&p.field.ty, input.ty, "", &mut Vec::new(), &mut BTreeSet::new()) {
+            if self.same(&p.field.ty, input.ty, "", &mut Vec::new(), &mut Vec::new()) {
                 return Ok((Some(Target::Query(input.name.to_owned())), place_key(Location::Query, input.name)));
             }
         }
         if let Some(field) = rest_body.get(name) {
-            if !self.same(&p.field.ty, &field.ty, "", &mut Vec::new(), &mut BTreeSet::new()) {
+            if !self.same(&p.field.ty, &field.ty, "", &mut Vec::new(), &mut Vec::new()) {
                 return Err(differs(format!("the parameter `{name}` has another shape in the `/rest` body")));
             }
             return Ok((Some(Target::Body(name.to_owned())), body_key(name)));
@@ -229,7 +233,7 @@ impl<'n> Bridge<'n> {
                 }
                 let taken: BTreeSet<&str> = moved.iter().map(String::as_str).collect();
                 let Some((source, ty)) = self.field_source(fields, input.name, &taken) else { continue };
-                if self.same(ty, input.ty, "", &mut Vec::new(), &mut BTreeSet::new()) {
+                if self.same(ty, input.ty, "", &mut Vec::new(), &mut Vec::new()) {
                     t.fields.push((source.clone(), to_target(input.location, input.name)));
                     if !source.contains('.') {
                         moved.insert(source);
@@ -263,14 +267,14 @@ impl<'n> Bridge<'n> {
             .iter()
             .filter(|(_, f)| match &remaining {
                 Some(fields) if !moved.is_empty() => self.same_fields(fields, &f.ty, &mut Vec::new()),
-                _ => self.same(&body.ty, &f.ty, "", &mut Vec::new(), &mut BTreeSet::new()),
+                _ => self.same(&body.ty, &f.ty, "", &mut Vec::new(), &mut Vec::new()),
             })
             .collect();
         if let [(key, field)] = holders.as_slice() {
             let mut maps = Vec::new();
             match &remaining {
                 Some(fields) if !moved.is_empty() => self.same_fields(fields, &field.ty, &mut maps),
-                _ => self.same(&body.ty, &field.ty, key, &mut maps, &mut BTreeSet::new()),
+                _ => self.same(&body.ty, &field.ty, key, &mut maps, &mut Vec::new()),
             };
             for map in maps {
                 t.maps.push(if map.starts_with(key.as_str()) { map } else { format!("{key}/{map}") });
@@ -286,7 +290,7 @@ impl<'n> Bridge<'n> {
             if names == keys {
                 for f in fields {
                     let mut maps = Vec::new();
-                    if !self.same(&f.ty, &left[&f.wire].ty, &f.wire, &mut maps, &mut BTreeSet::new()) {
+                    if !self.same(&f.ty, &left[&f.wire].ty, &f.wire, &mut maps, &mut Vec::new()) {
                         return Err(unbridged(
                             "shapes differ",
                             format!("the body field `{}` has another shape on `/rest`", f.wire),
@@ -324,7 +328,7 @@ impl<'n> Bridge<'n> {
         names == rest_names
             && fields.iter().all(|f| {
                 let other = rest_fields.iter().find(|g| g.wire == f.wire).map(|g| &g.ty);
-                other.is_some_and(|o| self.same(&f.ty, o, &f.wire, maps, &mut BTreeSet::new()))
+                other.is_some_and(|o| self.same(&f.ty, o, &f.wire, maps, &mut Vec::new()))
             })
     }
 
@@ -358,7 +362,7 @@ impl<'n> Bridge<'n> {
         rest: &Ty,
         path: &str,
         maps: &mut Vec<String>,
-        seen: &mut BTreeSet<(usize, usize)>,
+        seen: &mut Vec<(usize, usize)>,
     ) -> bool {
         let below = |step: &str| if path.is_empty() { step.to_owned() } else { format!("{path}/{step}") };
         match (api, rest) {
@@ -375,10 +379,16 @@ impl<'n> Bridge<'n> {
                 None => false,
             },
             (Ty::Named(a), Ty::Named(b)) => {
-                if a == b || !seen.insert((a.0, b.0)) {
+                let pair = (a.0, b.0);
+                // A cycle compares equal; its maps are listed down to `NESTING` turns of it (one
+                // descent at a time: siblings each get their own).
+                if a == b || seen.iter().filter(|p| **p == pair).count() >= NESTING {
                     return true;
                 }
-                self.same_kind(self.nodes[a.0].kind.as_ref(), self.nodes[b.0].kind.as_ref(), path, maps, seen)
+                seen.push(pair);
+                let same = self.same_kind(self.nodes[a.0].kind.as_ref(), self.nodes[b.0].kind.as_ref(), path, maps, seen);
+                seen.pop();
+                same
             }
             (a, b) => a == b,
         }
@@ -390,7 +400,7 @@ impl<'n> Bridge<'n> {
         rest: Option<&TypeKind>,
         path: &str,
         maps: &mut Vec<String>,
-        seen: &mut BTreeSet<(usize, usize)>,
+        seen: &mut Vec<(usize, usize)>,
     ) -> bool {
         let below = |step: &str| if path.is_empty() { step.to_owned() } else { format!("{path}/{step}") };
         match (api, rest) {
