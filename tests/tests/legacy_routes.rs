@@ -854,7 +854,11 @@ fn check_query(rest: Op<'_>, wire: &Wire, problems: &mut Vec<String>) {
     }
     for (name, value) in &query {
         let Some(param) = rest.param("query", name) else {
-            problems.push(format!("the query parameter `{name}` is not declared by {}", rest.label()));
+            match indexed_field(rest, name) {
+                Some(schema) if validate::text_fits(rest.doc, schema, value) => {}
+                Some(_) => problems.push(format!("the query parameter `{name}` = `{value}` does not fit its schema")),
+                None => problems.push(format!("the query parameter `{name}` is not declared by {}", rest.label())),
+            }
             continue;
         };
         if !validate::text_fits(rest.doc, param.schema, value) {
@@ -870,6 +874,20 @@ fn check_query(rest: Op<'_>, wire: &Wire, problems: &mut Vec<String>) {
             problems.push(format!("the required query parameter `{}` is missing", param.name));
         }
     }
+}
+
+/// A list of structures in a `/rest` query goes the vAPI way, `name.<n>.<field>`: the schema
+/// of that field, when `name` is a declared query parameter holding a list of objects.
+fn indexed_field<'a>(rest: Op<'a>, name: &str) -> Option<&'a Value> {
+    let (list, rest_of_name) = rest
+        .params()
+        .into_iter()
+        .filter(|p| p.place == "query")
+        .find_map(|p| name.strip_prefix(p.name).and_then(|r| r.strip_prefix('.')).map(|r| (p, r)))?;
+    let (index, field) = rest_of_name.split_once('.')?;
+    index.parse::<usize>().ok().filter(|n| *n >= 1)?;
+    let items = spec::resolve(rest.doc, &spec::resolve(rest.doc, list.schema)["items"]);
+    items["properties"].get(field).map(|schema| spec::resolve(rest.doc, schema))
 }
 
 /// The request body against the `/rest` request body.

@@ -241,7 +241,8 @@ impl<T, E> Operation<T, E> {
 
     /// The inputs in their places on the operation's own route.
     fn own_parts(&self) -> Parts {
-        let mut parts = Parts { body: self.body.clone(), ..Parts::default() };
+        let rest = self.route.surface() == Surface::Rest;
+        let mut parts = Parts { rest, body: self.body.clone(), ..Parts::default() };
         for input in &self.inputs {
             parts.add(input.name, input.place, &input.value);
         }
@@ -250,7 +251,7 @@ impl<T, E> Operation<T, E> {
 
     /// The inputs in their places on the `/rest` twin.
     fn translate(&self, twin: &Legacy) -> Parts {
-        let mut parts = Parts::default();
+        let mut parts = Parts { rest: true, ..Parts::default() };
         let mut body = self.body.clone();
         let mut extra = Map::new();
         let mut send =
@@ -311,8 +312,10 @@ impl Place {
 /// A request's inputs, rendered for one route.
 #[derive(Debug, Default)]
 struct Parts {
+    /// The `/rest` surface flattens structured query values.
+    rest: bool,
     path: Vec<(&'static str, String)>,
-    query: Vec<(&'static str, String)>,
+    query: Vec<(wire::QueryName, String)>,
     headers: Vec<(&'static str, String)>,
     body: Option<Value>,
 }
@@ -321,6 +324,7 @@ impl Parts {
     fn add(&mut self, name: &'static str, place: Place, value: &Value) {
         match place {
             Place::Path => self.path.extend(wire::text(value).map(|v| (name, v))),
+            Place::Query { .. } if self.rest => self.query.extend(wire::rest_query_pairs(name.into(), value)),
             Place::Query { explode } => self.query.extend(wire::query_pairs(name, value, explode)),
             Place::Header => self.headers.extend(wire::text(value).map(|v| (name, v))),
         }

@@ -3,6 +3,7 @@
 //! Wire rules used by generated code: URL encoding, `/rest` envelopes, tolerant decoding of lists
 //! and maps, and tagged unions. Not part of the stable API.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
@@ -58,12 +59,34 @@ pub fn text(value: &Value) -> Option<String> {
     }
 }
 
+/// A query parameter's name: the spec's, or one made by flattening a structure.
+pub type QueryName = Cow<'static, str>;
+
 /// The query pairs of one parameter: an array gives one pair per element (`explode`) or one
-/// comma-joined pair; `null` gives none.
-pub fn query_pairs(name: &'static str, value: &Value, explode: bool) -> Vec<(&'static str, String)> {
+/// comma-joined pair; `null` gives none; a structure is JSON text.
+pub fn query_pairs(name: &'static str, value: &Value, explode: bool) -> Vec<(QueryName, String)> {
+    let name = Cow::Borrowed(name);
     match value {
-        Value::Array(items) if explode => items.iter().filter_map(text).map(|v| (name, v)).collect(),
+        Value::Array(items) if explode => items.iter().filter_map(text).map(|v| (name.clone(), v)).collect(),
         Value::Array(items) => vec![(name, items.iter().filter_map(text).collect::<Vec<_>>().join(","))],
+        other => text(other).map(|v| (name, v)).into_iter().collect(),
+    }
+}
+
+/// The query pairs of one parameter on the `/rest` surface, which flattens structures the vAPI
+/// way: a structure's fields are `name.field`, a list of structures' elements are `name.1.field`,
+/// `name.2.field`, ...; lists of values repeat the parameter.
+pub fn rest_query_pairs(name: QueryName, value: &Value) -> Vec<(QueryName, String)> {
+    match value {
+        Value::Object(map) => {
+            map.iter().flat_map(|(k, v)| rest_query_pairs(Cow::Owned(format!("{name}.{k}")), v)).collect()
+        }
+        Value::Array(items) if items.iter().any(|i| i.is_object() || i.is_array()) => items
+            .iter()
+            .enumerate()
+            .flat_map(|(i, item)| rest_query_pairs(Cow::Owned(format!("{name}.{}", i + 1)), item))
+            .collect(),
+        Value::Array(items) => items.iter().filter_map(text).map(|v| (name.clone(), v)).collect(),
         other => text(other).map(|v| (name, v)).into_iter().collect(),
     }
 }
@@ -93,7 +116,7 @@ pub fn fill_template(template: &str, mut value: impl FnMut(&str) -> Option<Strin
 }
 
 /// Joins the base URL, the path (which may carry a fixed query) and the query parameters.
-pub fn join_uri(base_url: &str, path: &str, query: &[(&'static str, String)]) -> String {
+pub fn join_uri(base_url: &str, path: &str, query: &[(QueryName, String)]) -> String {
     let mut uri = String::with_capacity(base_url.len() + path.len() + 16 * query.len());
     uri.push_str(base_url.trim_end_matches('/'));
     uri.push_str(path);
