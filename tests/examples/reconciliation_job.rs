@@ -5,8 +5,9 @@
 //!     cargo run -p vsphere-tests --example reconciliation_job
 //! ```
 //!
-//! Set `VCENTER_SESSION` instead of user and password to reuse a session id, and
-//! `VCENTER_LEGACY=1` for a vCenter older than 7.0 U2 (which serves only `/rest`).
+//! Set `VCENTER_SESSION` instead of user and password to reuse a session id. The client finds at
+//! login whether the vCenter serves `/api` or only `/rest` (before 7.0 U2); `VCENTER_LEGACY=1`
+//! says `/rest` up front.
 
 use vsphere_api::appliance::recovery::reconciliation::job;
 use vsphere_api::vapi::std::errors::Error as VapiError;
@@ -15,7 +16,7 @@ use vsphere_api::{ApiMode, Client, SessionId};
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let base_url = std::env::var("VCENTER")?;
-    let mode = if std::env::var_os("VCENTER_LEGACY").is_some() { ApiMode::Legacy } else { ApiMode::Current };
+    let mode = if std::env::var_os("VCENTER_LEGACY").is_some() { ApiMode::Legacy } else { ApiMode::Auto };
     // TLS is verified against the platform's trust store; add the vCenter's VMCA root with
     // `.add_root_certificate_pem(...)` rather than turning verification off.
     let client = Client::builder(base_url).mode(mode).build()?;
@@ -30,6 +31,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Ok(info) => println!("{}: {} ({}%)", info.operation, info.status, info.progress),
         Err(error) => match error.api_error() {
             Some(VapiError::NotFound(_)) => println!("no reconciliation job is running"),
+            Some(VapiError::Unauthenticated(_)) => println!("the session expired; log in again"),
             _ => return Err(error.into()),
         },
     }
