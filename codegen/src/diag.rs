@@ -145,7 +145,7 @@ pub enum Error {
         source: std::io::Error,
     },
     /// Check mode: the output directory differs from what the specs give.
-    #[error("{} is stale; these files differ from what the specs give:\n{}", .dir.display(), .files.iter().map(|f| format!("  {f}")).collect::<Vec<_>>().join("\n"))]
+    #[error("{} is stale; these files differ from what the specs give:\n{}", .dir.display(), listed(.files))]
     Stale {
         /// The output directory.
         dir: PathBuf,
@@ -160,6 +160,11 @@ pub enum Error {
         /// The parser's message.
         message: String,
     },
+}
+
+/// One indented line per file.
+fn listed(files: &[String]) -> String {
+    files.iter().map(|f| format!("  {f}")).collect::<Vec<_>>().join("\n")
 }
 
 fn render(diagnostics: &[Diagnostic], severity: Severity, what: &str) -> String {

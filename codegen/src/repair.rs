@@ -376,9 +376,8 @@ mod tests {
         );
         assert_eq!(
             warnings,
-            [
-                "warning[ref-siblings]: t.json#/components/schemas/S/properties/a: `$ref` has sibling keys, which OpenAPI 3.0 ignores: kept description (as `allOf: [$ref]`); dropped type"
-            ]
+            ["warning[ref-siblings]: t.json#/components/schemas/S/properties/a: `$ref` has sibling keys, \
+                 which OpenAPI 3.0 ignores: kept description (as `allOf: [$ref]`); dropped type"]
         );
     }
 

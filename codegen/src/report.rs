@@ -108,7 +108,8 @@ impl fmt::Display for Report {
             let c = &file.counts;
             write!(
                 f,
-                "{}: {} operations -> {} functions (+{} legacy twins), {} schemas -> {} types, {} free-form fallbacks, {} untyped error sets",
+                "{}: {} operations -> {} functions (+{} legacy twins), {} schemas -> {} types, \
+                 {} free-form fallbacks, {} untyped error sets",
                 file.label,
                 c.operations,
                 c.functions,

@@ -211,7 +211,13 @@ fn operation(
         });
         match replacement {
             Some(r) => ext.replacement = Some(r),
-            None => diags.warn(label, &at.push(DEPRECATED), Kind::Extension, format!("expected `{{\"replacement\": \"file#/paths/...\"}}`, found {v}; the deprecation note names no replacement")),
+            None => {
+                let message = format!(
+                    "expected `{{\"replacement\": \"file#/paths/...\"}}`, found {v}; \
+                     the deprecation note names no replacement"
+                );
+                diags.warn(label, &at.push(DEPRECATED), Kind::Extension, message);
+            }
         }
     }
     ext.other = other;

@@ -199,12 +199,29 @@ mod tests {
 
     #[test]
     fn items_are_spaced_but_doc_examples_are_not() {
-        let text = "//! Docs.\n//! ```\n//! let a = 1;\n//! let b = 2;\n//! ```\nuse ::serde::Serialize;\nuse ::std::fmt;\nuse crate::runtime::Operation;\npub mod a;\npub mod b;\npub fn f() {}\n/// Doc.\npub struct S;\n";
-        let spaced = space_items(text);
-        assert_eq!(
-            spaced,
-            "//! Docs.\n//! ```\n//! let a = 1;\n//! let b = 2;\n//! ```\n\nuse ::serde::Serialize;\nuse ::std::fmt;\n\nuse crate::runtime::Operation;\n\npub mod a;\npub mod b;\n\npub fn f() {}\n\n/// Doc.\npub struct S;\n"
-        );
+        let lines = |items: &[&str]| items.iter().map(|l| format!("{l}\n")).collect::<String>();
+        let docs = ["//! Docs.", "//! ```", "//! let a = 1;", "//! let b = 2;", "//! ```"];
+        let uses = ["use ::serde::Serialize;", "use ::std::fmt;"];
+        let items = ["pub mod a;", "pub mod b;"];
+        let text = [
+            &docs[..],
+            &uses,
+            &["use crate::runtime::Operation;"],
+            &items,
+            &["pub fn f() {}", "/// Doc.", "pub struct S;"],
+        ]
+        .map(lines)
+        .concat();
+        let expected = [
+            lines(&docs),
+            lines(&uses),
+            lines(&["use crate::runtime::Operation;"]),
+            lines(&items),
+            lines(&["pub fn f() {}"]),
+            lines(&["/// Doc.", "pub struct S;"]),
+        ]
+        .join("\n");
+        assert_eq!(space_items(&text), expected);
     }
 
     #[test]

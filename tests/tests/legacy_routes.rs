@@ -1027,7 +1027,8 @@ fn legacy_requests_match_the_rest_operations_of_the_spec() {
     }
     let failed: std::collections::BTreeSet<&str> = failures.iter().map(|(f, _)| f.as_str()).collect();
     println!(
-        "checked {} functions in {:.1?} (generating the crate: {:.1?}, parsing it: {:.1?}): {} failures in {} functions",
+        "checked {} functions in {:.1?} (generating the crate: {:.1?}, parsing it: {:.1?}): \
+         {} failures in {} functions",
         extraction.functions.len(),
         checking.elapsed(),
         generation,

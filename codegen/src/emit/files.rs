@@ -72,8 +72,11 @@ pub(super) const HAS_API_SURFACE: bool = {};
 
 /// `API.md`: every operation, a table per namespace, for reviewers of a regeneration.
 fn api_index(krate: &Crate, crate_name: &str) -> String {
-    let mut out = format!(
-        "# The operations of `{crate_name}`\n\nEvery function, by namespace: its HTTP route, the `/rest` route a client in `ApiMode::Legacy`\ntakes, its deprecation and the vSphere release the spec says introduced it. Generated with the\ncrate: a regeneration's diff of this file is the list of what it added, removed or moved.\n"
+    let mut out = format!("# The operations of `{crate_name}`\n\n");
+    out.push_str(
+        "Every function, by namespace: its HTTP route, the `/rest` route a client in `ApiMode::Legacy`\n\
+         takes, its deprecation and the vSphere release the spec says introduced it. Generated with the\n\
+         crate: a regeneration's diff of this file is the list of what it added, removed or moved.\n",
     );
     for ns in krate.features.keys() {
         let mut rows: Vec<&Operation> =
@@ -165,7 +168,10 @@ pub fn regenerate(manifest_dir: &str, spec_dir: &str) {{
     #[cfg(not(feature = "workspace"))]
     {{
         let _ = (manifest_dir, spec_dir);
-        println!("cargo:warning=the `regenerate` feature works only inside the vsphere-codegen workspace; nothing regenerated");
+        println!(
+            "cargo:warning=the `regenerate` feature works only inside the vsphere-codegen workspace; \
+             nothing regenerated"
+        );
     }}
 }}
 "#,
@@ -183,7 +189,10 @@ pub fn regenerate(manifest_dir: &str, spec_dir: &str) {{
 fn features(krate: &Crate) -> String {
     let namespaces: Vec<String> = krate.features.keys().map(|n| format!("\"{}\"", names::unraw(n))).collect();
     let mut out = String::from(
-        "default = [\"client\", \"full\"]\n# The async client: reqwest with rustls (ring), TLS verified by default.\nclient = [\"dep:reqwest\", \"dep:rustls\"]\n# Every namespace.\n",
+        "default = [\"client\", \"full\"]\n\
+         # The async client: reqwest with rustls (ring), TLS verified by default.\n\
+         client = [\"dep:reqwest\", \"dep:rustls\"]\n\
+         # Every namespace.\n",
     );
     out.push_str(&format!("full = [{}]\n", namespaces.join(", ")));
     for (ns, files) in &krate.features {
@@ -200,7 +209,8 @@ fn features(krate: &Crate) -> String {
 
 /// The manifest lines of the workspace hook (a run without the hook keeps them in a crate that
 /// has them: see `Config::write`).
-pub(crate) const HOOK_FEATURE: &str = "# Workspace builds only: regenerate src/ from the specs first (see build.rs).\nregenerate = [\"dep:vsphere-api-regenerate\"]\n";
+pub(crate) const HOOK_FEATURE: &str = "# Workspace builds only: regenerate src/ from the specs first (see build.rs).\n\
+                                       regenerate = [\"dep:vsphere-api-regenerate\"]\n";
 /// The build dependency of the workspace hook.
 pub(crate) const HOOK_DEPENDENCY: &str =
     "\n[build-dependencies]\nvsphere-api-regenerate = { path = \"regenerate\", optional = true }\n";

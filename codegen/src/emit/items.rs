@@ -263,7 +263,8 @@ fn union(ctx: &Ctx, name: &Ident, u: &Union, doc: TokenStream, gate: &TokenStrea
     let encode = arms(&|id, tag| quote! { Self::#id(payload) => #wire::tagged(serializer, #property, #tag, payload), });
     let decode = arms(&|id, tag| quote! { #some(#tag) => #wire::variant_or(value, Self::#id, Self::#other), });
     let other_doc = format!(
-        " A value of `{property}` this version of the crate does not know, none, or a known one whose fields do not fit: the whole object, kept as sent."
+        " A value of `{property}` this version of the crate does not know, none, or a known one whose \
+         fields do not fit: the whole object, kept as sent."
     );
     quote! {
         #doc

@@ -25,6 +25,9 @@ pub fn regenerate(manifest_dir: &str, spec_dir: &str) {
     #[cfg(not(feature = "workspace"))]
     {
         let _ = (manifest_dir, spec_dir);
-        println!("cargo:warning=the `regenerate` feature works only inside the vsphere-codegen workspace; nothing regenerated");
+        println!(
+            "cargo:warning=the `regenerate` feature works only inside the vsphere-codegen workspace; \
+             nothing regenerated"
+        );
     }
 }

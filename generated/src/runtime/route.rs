@@ -118,7 +118,10 @@ impl Route {
         Self { method, path, surface: Surface::of(path) }
     }
 
-    by_method!(get => Get, put => Put, post => Post, delete => Delete, options => Options, head => Head, patch => Patch, trace => Trace);
+    by_method!(
+        get => Get, put => Put, post => Post, delete => Delete,
+        options => Options, head => Head, patch => Patch, trace => Trace
+    );
 
     /// A route of the `/api` surface.
     pub const fn api(method: Method, path: &'static str) -> Self {
@@ -194,7 +197,10 @@ impl Legacy {
         Self { route: Route::rest(method, path), wrap: None, inputs: &[], fields: &[], maps: &[] }
     }
 
-    by_method!(get => Get, put => Put, post => Post, delete => Delete, options => Options, head => Head, patch => Patch, trace => Trace);
+    by_method!(
+        get => Get, put => Put, post => Post, delete => Delete,
+        options => Options, head => Head, patch => Patch, trace => Trace
+    );
 
     /// Sends the request body as `{"<key>": body}`.
     pub const fn wrap(mut self, key: &'static str) -> Self {

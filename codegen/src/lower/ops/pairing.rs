@@ -15,7 +15,8 @@
 //!
 //! Shapes are compared structurally, where a map on `/api` may be a `[{"key", "value"}]` list on
 //! `/rest` (7.0 encodes maps that way); the places of such maps in the `/rest` body are listed
-//! so that the runtime rewrites them (inside a recursive type, down to three turns of its cycle). Results must agree the same way (they decode tolerantly).
+//! so that the runtime rewrites them (inside a recursive type, down to three turns of its
+//! cycle). Results must agree the same way (they decode tolerantly).
 //! A pair that none of this bridges keeps no legacy route: it gets a warning naming both
 //! operations, and in legacy mode its call fails with `Error::Unavailable`.
 
@@ -356,14 +357,7 @@ impl<'n> Bridge<'n> {
 
     /// Whether two types have one wire shape, a map on `/api` matching a key/value list on
     /// `/rest` (its place, below `path`, goes to `maps`). Cycles compare equal.
-    fn same(
-        &self,
-        api: &Ty,
-        rest: &Ty,
-        path: &str,
-        maps: &mut Vec<String>,
-        seen: &mut Vec<(usize, usize)>,
-    ) -> bool {
+    fn same(&self, api: &Ty, rest: &Ty, path: &str, maps: &mut Vec<String>, seen: &mut Vec<(usize, usize)>) -> bool {
         let below = |step: &str| if path.is_empty() { step.to_owned() } else { format!("{path}/{step}") };
         match (api, rest) {
             (Ty::Json, _) | (_, Ty::Json) => true,
@@ -386,7 +380,8 @@ impl<'n> Bridge<'n> {
                     return true;
                 }
                 seen.push(pair);
-                let same = self.same_kind(self.nodes[a.0].kind.as_ref(), self.nodes[b.0].kind.as_ref(), path, maps, seen);
+                let (ka, kb) = (self.nodes[a.0].kind.as_ref(), self.nodes[b.0].kind.as_ref());
+                let same = self.same_kind(ka, kb, path, maps, seen);
                 seen.pop();
                 same
             }

@@ -27,7 +27,8 @@ impl Lowerer<'_> {
         };
         if let Some(name) = template_names(path).into_iter().find(|n| !path_names.contains(n)) {
             let message = format!(
-                "the legacy path names parameter `{name}`, which the operation does not have; the legacy twin is ignored"
+                "the legacy path names parameter `{name}`, which the operation does not have; \
+                 the legacy twin is ignored"
             );
             self.warn(cx.file(), &cx.at().push(vendor::DOC_DEPRECATED_PATH), Kind::Extension, message);
             return None;
@@ -48,7 +49,8 @@ pub(super) fn entry_point(cx: &OpCtx, op: &Operation) -> Option<Operation> {
         format!("The legacy twin of [`{own}`]: {}.", docs::code(&format!("{method} {path}"))),
         String::new(),
         format!(
-            "For vCenter releases before 7.0 U2, which serve only `/rest`; a client in `ApiMode::Legacy` sends [`{own}`] this way too."
+            "For vCenter releases before 7.0 U2, which serve only `/rest`; \
+             a client in `ApiMode::Legacy` sends [`{own}`] this way too."
         ),
     ];
     Some(Operation {

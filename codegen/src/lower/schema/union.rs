@@ -101,7 +101,8 @@ impl<'a> Lowerer<'a> {
                 Ty::Named(t) => Some(t),
                 _ => {
                     let message = format!(
-                        "`{tag}` maps to {target}, which is not an object; values with this tag decode as the catch-all variant"
+                        "`{tag}` maps to {target}, which is not an object; \
+                         values with this tag decode as the catch-all variant"
                     );
                     self.warn(file, &mapping_at(), Kind::DiscriminatorMapping, message);
                     None
