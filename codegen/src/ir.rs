@@ -303,6 +303,23 @@ pub struct Field {
 }
 
 impl Field {
+    /// A required, undocumented field named like its wire name (for tests).
+    #[cfg(test)]
+    pub(crate) fn plain(name: &str, ty: Ty) -> Field {
+        Field {
+            ident: name.to_owned(),
+            wire: name.to_owned(),
+            rename: None,
+            ty,
+            required: true,
+            nullable: false,
+            boxed: false,
+            doc: Vec::new(),
+            deprecated: false,
+            extensions: Vec::new(),
+        }
+    }
+
     /// Whether the Rust type is wrapped in `Option`.
     pub fn optional(&self) -> bool {
         !self.required || self.nullable

@@ -149,6 +149,8 @@ impl Flow {
         let program = workspace_root().join("tests/vcsim/flows").join(self.program);
         std::fs::copy(&program, dir.join("src/main.rs"))
             .unwrap_or_else(|e| panic!("copy {} into the flow crate: {e}", program.display()));
+        let support = workspace_root().join("tests/vcsim/flows/support.rs");
+        std::fs::copy(&support, dir.join("src/support.rs")).expect("copy the flows' support module");
         write_check_workspace(root, &["crate", "flow"]);
         // The workspace's own lock file: the versions the rest of the suite is tested with, and no
         // index look-up for them.

@@ -55,21 +55,7 @@ mod tests {
     use crate::ir::{Field, Struct, Ty, TypeId, TypeKind};
 
     fn def(module: &str, refs: &[usize]) -> TypeDef {
-        let fields = refs
-            .iter()
-            .map(|r| Field {
-                ident: format!("f{r}"),
-                wire: format!("f{r}"),
-                rename: None,
-                ty: Ty::Named(TypeId(*r)),
-                required: true,
-                nullable: false,
-                boxed: false,
-                doc: vec![],
-                deprecated: false,
-                extensions: vec![],
-            })
-            .collect();
+        let fields = refs.iter().map(|r| Field::plain(&format!("f{r}"), Ty::Named(TypeId(*r)))).collect();
         TypeDef {
             module: vec![module.to_owned()],
             name: "T".into(),

@@ -119,18 +119,7 @@ mod tests {
     #[test]
     fn only_by_value_references_in_a_cycle_are_boxed() {
         use crate::ir::{Field, Struct};
-        let field = |ident: &str, ty: Ty| Field {
-            ident: ident.into(),
-            wire: ident.into(),
-            rename: None,
-            ty,
-            required: true,
-            nullable: false,
-            boxed: false,
-            doc: vec![],
-            deprecated: false,
-            extensions: vec![],
-        };
+        let field = Field::plain;
         let def = |fields: Vec<Field>| TypeDef {
             module: vec![],
             name: "T".into(),

@@ -1,0 +1,77 @@
+//! What both flow programs share: the environment, failure reports, and logging in over TLS
+//! verified against the harness's CA. Copied beside each flow as `src/support.rs`.
+
+use std::fmt::Debug;
+use std::time::Duration;
+
+use vsphere::{ApiMode, Client, Error};
+
+/// An identifier that no vcsim object has.
+pub const MISSING_LIBRARY: &str = "00000000-0000-0000-0000-000000000000";
+pub const MISSING_CATEGORY: &str = "urn:vmomi:InventoryServiceCategory:00000000-0000-0000-0000-000000000000:GLOBAL";
+
+pub fn env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| panic!("the environment variable {name} is not set"))
+}
+
+/// Everything about a failed call: what the runtime made of it and what the server sent.
+pub fn describe<E: Debug>(error: &Error<E>) -> String {
+    let mut text = format!("{error}; status {:?}; typed error {:?}", error.status(), error.api_error());
+    match error {
+        Error::Api(api) => text.push_str(&format!("; body {:?}", String::from_utf8_lossy(&api.body))),
+        Error::Decode { body, source, .. } => {
+            text.push_str(&format!("; body {:?}; decode error: {source}", String::from_utf8_lossy(body)))
+        }
+        other => {
+            let mut source = std::error::Error::source(other);
+            while let Some(cause) = source {
+                text.push_str(&format!(": {cause}"));
+                source = cause.source();
+            }
+        }
+    }
+    text
+}
+
+/// The result of a call that must succeed.
+pub fn ok<T, E: Debug>(step: &str, result: Result<T, Error<E>>) -> T {
+    result.unwrap_or_else(|error| panic!("{step}: {}", describe(&error)))
+}
+
+/// The error of a call that must fail.
+pub fn failed<T: Debug, E: Debug>(step: &str, result: Result<T, Error<E>>) -> Error<E> {
+    match result {
+        Ok(value) => panic!("{step}: expected an error, the call succeeded with {value:?}"),
+        Err(error) => error,
+    }
+}
+
+/// The logged-in client, the datastore and the VM the harness names.
+pub async fn connect() -> (Client, String, String) {
+    let url = env("VCSIM_URL");
+    let ca = std::fs::read(env("VCSIM_CA_PEM")).expect("read the CA certificate at VCSIM_CA_PEM");
+    let datastore = env("VCSIM_DATASTORE");
+    let vm = env("VCSIM_VM");
+    let mode = match env("FLOW_MODE").as_str() {
+        "auto" => ApiMode::Auto,
+        "legacy" => ApiMode::Legacy,
+        other => panic!("FLOW_MODE must be `auto` or `legacy`, not {other:?}"),
+    };
+
+    // TLS verified against the harness's CA only.
+    let client = Client::builder(&url)
+        .add_root_certificate_pem(&ca)
+        .expect("VCSIM_CA_PEM holds a PEM certificate")
+        .mode(mode)
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("build the client");
+    println!("client: {url}, mode {:?}", client.mode());
+
+    let session = ok("login", client.login("user", "pass").await);
+    assert!(!session.expose().trim().is_empty(), "login returned an empty session id");
+    assert_eq!(client.mode(), ApiMode::Legacy, "vcsim serves only /rest: the client should call it after login");
+    println!("logged in: surface {:?}", client.mode());
+    let client = client.with_session(session);
+    (client, datastore, vm)
+}
