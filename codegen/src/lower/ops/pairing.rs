@@ -225,85 +225,96 @@ impl<'n> Bridge<'n> {
         let left: BTreeMap<&String, &Field> =
             rest_body.iter().filter(|(k, _)| !fed.contains(&body_key(k))).map(|(k, f)| (k, *f)).collect();
         let api_fields = self.struct_fields(&body.ty);
-        // Fields that move out to /rest parameters nothing else feeds.
-        let mut moved: BTreeSet<String> = BTreeSet::new();
-        if let Some(fields) = api_fields {
-            for input in rest_inputs {
-                if fed.contains(&place_key(input.location, input.name)) {
-                    continue;
-                }
-                let taken: BTreeSet<&str> = moved.iter().map(String::as_str).collect();
-                let Some((source, ty)) = self.field_source(fields, input.name, &taken) else { continue };
-                if self.same(ty, input.ty, "", &mut Vec::new(), &mut Vec::new()) {
-                    t.fields.push((source.clone(), to_target(input.location, input.name)));
-                    if !source.contains('.') {
-                        moved.insert(source);
-                    }
-                    fed.insert(place_key(input.location, input.name));
-                }
-            }
-            // A body field all of whose fields moved out goes with them.
-            for f in fields {
-                let Some(inner) = self.struct_fields(&f.ty) else { continue };
-                let all_moved =
-                    inner.iter().all(|g| t.fields.iter().any(|(s, _)| *s == format!("{}.{}", f.wire, g.wire)));
-                if !inner.is_empty() && all_moved {
-                    moved.insert(f.wire.clone());
-                }
-            }
-        }
+        let moved = match api_fields {
+            Some(fields) => self.move_fields_out(fields, rest_inputs, fed, t),
+            None => BTreeSet::new(),
+        };
         let remaining: Option<Vec<&Field>> =
             api_fields.map(|fields| fields.iter().filter(|f| !moved.contains(&f.wire)).collect());
         if remaining.as_ref().is_some_and(Vec::is_empty) && left.is_empty() {
             return Ok(());
         }
         if rest.body.is_none() || matches!(rest.body.as_ref().map(|b| &b.ty), Some(Ty::Json)) {
-            return Err(unbridged(
-                "no counterpart",
-                "the `/rest` twin takes no body that the `/api` body can fill".to_owned(),
-            ));
+            let why = "the `/rest` twin takes no body that the `/api` body can fill";
+            return Err(unbridged("no counterpart", why.to_owned()));
         }
-        // The whole (remaining) body under one key.
-        let holders: Vec<(&&String, &&Field)> = left
-            .iter()
-            .filter(|(_, f)| match &remaining {
-                Some(fields) if !moved.is_empty() => self.same_fields(fields, &f.ty, &mut Vec::new()),
-                _ => self.same(&body.ty, &f.ty, "", &mut Vec::new(), &mut Vec::new()),
-            })
-            .collect();
+        // What is left of the body, compared with one `/rest` type; the maps found, relative to it.
+        let fits = |rest_ty: &Ty, maps: &mut Vec<String>| match &remaining {
+            Some(fields) if !moved.is_empty() => self.same_fields(fields, rest_ty, maps),
+            _ => self.same(&body.ty, rest_ty, "", maps, &mut Vec::new()),
+        };
+        let holders: Vec<(&&String, &&Field)> = left.iter().filter(|(_, f)| fits(&f.ty, &mut Vec::new())).collect();
         if let [(key, field)] = holders.as_slice() {
             let mut maps = Vec::new();
-            match &remaining {
-                Some(fields) if !moved.is_empty() => self.same_fields(fields, &field.ty, &mut maps),
-                _ => self.same(&body.ty, &field.ty, key, &mut maps, &mut Vec::new()),
-            };
-            for map in maps {
-                t.maps.push(if map.starts_with(key.as_str()) { map } else { format!("{key}/{map}") });
-            }
+            fits(&field.ty, &mut maps);
+            t.maps.extend(maps.into_iter().map(|m| if m.is_empty() { (**key).clone() } else { format!("{key}/{m}") }));
             t.wrap = Some((**key).clone());
             fed.insert(body_key(key));
             return Ok(());
         }
-        // The body is the /rest body, key for key.
-        if let Some(fields) = &remaining {
-            let names: BTreeSet<&str> = fields.iter().map(|f| f.wire.as_str()).collect();
-            let keys: BTreeSet<&str> = left.keys().map(|k| k.as_str()).collect();
-            if names == keys {
-                for f in fields {
-                    let mut maps = Vec::new();
-                    if !self.same(&f.ty, &left[&f.wire].ty, &f.wire, &mut maps, &mut Vec::new()) {
-                        return Err(unbridged(
-                            "shapes differ",
-                            format!("the body field `{}` has another shape on `/rest`", f.wire),
-                        ));
-                    }
-                    t.maps.extend(maps);
-                    fed.insert(body_key(&f.wire));
+        match &remaining {
+            Some(fields) => self.key_for_key(fields, &left, fed, t),
+            None => Err(unbridged("shapes differ", "the `/api` body does not match the `/rest` body".to_owned())),
+        }
+    }
+
+    /// Moves `/api` body fields out to the `/rest` parameters nothing else feeds; the top-level
+    /// fields that left the body (a field all of whose fields moved goes too).
+    fn move_fields_out(
+        &self,
+        fields: &'n [Field],
+        rest_inputs: &[RestInput],
+        fed: &mut BTreeSet<String>,
+        t: &mut Translation,
+    ) -> BTreeSet<String> {
+        let mut moved: BTreeSet<String> = BTreeSet::new();
+        for input in rest_inputs {
+            if fed.contains(&place_key(input.location, input.name)) {
+                continue;
+            }
+            let taken: BTreeSet<&str> = moved.iter().map(String::as_str).collect();
+            let Some((source, ty)) = self.field_source(fields, input.name, &taken) else { continue };
+            if self.same(ty, input.ty, "", &mut Vec::new(), &mut Vec::new()) {
+                t.fields.push((source.clone(), to_target(input.location, input.name)));
+                if !source.contains('.') {
+                    moved.insert(source);
                 }
-                return Ok(());
+                fed.insert(place_key(input.location, input.name));
             }
         }
-        Err(unbridged("shapes differ", "the `/api` body does not match the `/rest` body".to_owned()))
+        for f in fields {
+            let Some(inner) = self.struct_fields(&f.ty) else { continue };
+            let gone = inner.iter().all(|g| t.fields.iter().any(|(s, _)| *s == format!("{}.{}", f.wire, g.wire)));
+            if !inner.is_empty() && gone {
+                moved.insert(f.wire.clone());
+            }
+        }
+        moved
+    }
+
+    /// The `/api` body's fields are the `/rest` body's keys, one for one.
+    fn key_for_key(
+        &self,
+        fields: &[&Field],
+        left: &BTreeMap<&String, &Field>,
+        fed: &mut BTreeSet<String>,
+        t: &mut Translation,
+    ) -> Result<(), Unbridged> {
+        let names: BTreeSet<&str> = fields.iter().map(|f| f.wire.as_str()).collect();
+        let keys: BTreeSet<&str> = left.keys().map(|k| k.as_str()).collect();
+        if names != keys {
+            return Err(unbridged("shapes differ", "the `/api` body does not match the `/rest` body".to_owned()));
+        }
+        for f in fields {
+            let mut maps = Vec::new();
+            if !self.same(&f.ty, &left[&f.wire].ty, &f.wire, &mut maps, &mut Vec::new()) {
+                let why = format!("the body field `{}` has another shape on `/rest`", f.wire);
+                return Err(unbridged("shapes differ", why));
+            }
+            t.maps.extend(maps);
+            fed.insert(body_key(&f.wire));
+        }
+        Ok(())
     }
 
     /// An `/api` body field that feeds the `/rest` parameter `name`: a field of that name, the
