@@ -101,12 +101,22 @@ impl Config {
 
     /// Reads the spec files and generates the crate in memory.
     pub fn generate(&self) -> Result<Generated, Error> {
+        self.generate_from(&self.read_inputs()?)
+    }
+
+    /// The spec files as `(label, bytes)`, in [`Config::spec_files`] order.
+    pub(crate) fn read_inputs(&self) -> Result<Vec<(String, Vec<u8>)>, Error> {
         let mut inputs = Vec::new();
         for path in self.spec_files()? {
             let bytes = std::fs::read(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
             inputs.push((label(&path), bytes));
         }
-        self.generate_from(&inputs)
+        Ok(inputs)
+    }
+
+    /// Reads the spec files and runs the pipeline up to the IR, emitting nothing.
+    pub(crate) fn lower(&self) -> Result<pipeline::Lowered, Error> {
+        pipeline::lower(&self.read_inputs()?, &self.settings)
     }
 
     /// Generates the crate from in-memory spec files `(label, bytes)`; no I/O.

@@ -152,6 +152,15 @@ pub enum Error {
         /// The files that would change, relative to `dir`.
         files: Vec<String>,
     },
+    /// `diff`: one side's specs could not be lowered.
+    #[error("the {side} specs: {source}")]
+    Diff {
+        /// `old` or `new`.
+        side: &'static str,
+        /// What went wrong on that side.
+        #[source]
+        source: Box<Error>,
+    },
     /// The generator produced Rust it cannot parse: a bug in the generator, not in the spec.
     #[error("internal error: generated {file} does not parse: {message}")]
     Internal {

@@ -6,12 +6,14 @@
 //! build script, the CLI, or a test; [`Settings`] are what it hands down.
 //!
 //! The public surface is what a build script or the CLI uses: [`Config`], [`Settings`],
-//! [`Generated`] with its [`Report`], and the diagnostics ([`Diagnostic`], [`Error`]). Everything
+//! [`Generated`] with its [`Report`], the diagnostics ([`Diagnostic`], [`Error`]), and the API
+//! diff ([`diff()`], which gives an [`ApiDiff`]: its [`Change`]s and the semver [`Bump`]). Everything
 //! else is internal, so that the crates it is built on (`openapiv3` among them) are not part of
 //! its semver.
 
 mod config;
 mod diag;
+mod diff;
 mod docs;
 mod emit;
 mod ir;
@@ -29,6 +31,7 @@ mod write;
 
 pub use config::Config;
 pub use diag::{Diagnostic, Error, Kind, Severity};
+pub use diff::{ApiDiff, Bump, Change, ChangeKind, Counts, Level, SideSummary, Summary, Verdict, diff};
 pub use pipeline::{Generated, Timings};
 pub use pointer::Pointer;
 pub use report::{FileCounts, FileReport, Report};

@@ -1,11 +1,17 @@
 //! `vsphere-codegen`: the command line.
+//!
+//! Exit codes: 0 success; 1 `generate --check` found stale files; 2 any other failure (errors
+//! in the specs, denied warnings, I/O, output that cannot be written). Nothing here panics on
+//! a failed write: every write to stdout and stderr is checked.
 
+use std::fmt;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command as Process, ExitCode};
 use std::time::{Duration, Instant};
 
-use clap::{Parser, Subcommand};
-use vsphere_codegen::{Config, Error};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use vsphere_codegen::{Config, Error, Generated};
 
 #[derive(Parser)]
 #[command(name = "vsphere-codegen", version, about = "Generates a typed Rust crate from vSphere OpenAPI specs")]
@@ -17,188 +23,296 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Writes a complete crate for one or more spec files (JSON or YAML).
-    Generate {
-        /// The crate directory to write.
-        #[arg(long)]
-        out: PathBuf,
-        /// Write nothing; exit non-zero naming the files that differ from what the specs give.
-        #[arg(long)]
-        check: bool,
-        /// The generated package's name.
-        #[arg(long, default_value = "vsphere-api")]
-        crate_name: String,
-        /// Print every warning, not only the counts.
-        #[arg(long, short)]
-        verbose: bool,
-        /// Also emit the workspace hook (build.rs and the regenerate shim) that regenerates from
-        /// this spec directory, relative to the crate, during `cargo build`.
-        #[arg(long, value_name = "SPEC_DIR")]
-        workspace_hook: Option<String>,
-        /// Spec files, or directories of them.
-        #[arg(required = true)]
-        specs: Vec<PathBuf>,
-    },
+    Generate(GenerateArgs),
+    /// Prints what changed in the generated Rust API between two sets of specs, each change
+    /// classed as breaking, additive or patch, and the semver bump the crate needs.
+    Diff(DiffArgs),
     /// Measures generation and the `cargo check` time of the generated crate, per corpus.
     ///
     /// Each INPUT (a spec file, or a directory of them) is one corpus. Prints load, lowering and
     /// emitting times (the best of --runs), lines emitted, and the time `cargo check -j1` takes
     /// on the generated crate once its dependencies are built. No threshold is asserted.
-    Bench {
-        /// Generation runs per corpus; the fastest is reported.
-        #[arg(long, default_value_t = 5)]
-        runs: u32,
-        /// Skip the `cargo check` timing.
-        #[arg(long)]
-        no_check: bool,
-        /// Also time `cargo check -j1 --no-default-features --features NAMESPACE`.
-        #[arg(long = "feature", value_name = "NAMESPACE")]
-        features: Vec<String>,
-        /// Where generated crates and their build go.
-        #[arg(long, default_value = "target/bench")]
-        work_dir: PathBuf,
-        /// Spec files, or directories of them.
-        #[arg(required = true)]
-        inputs: Vec<PathBuf>,
-    },
+    Bench(BenchArgs),
+}
+
+#[derive(Args)]
+struct GenerateArgs {
+    /// The crate directory to write.
+    #[arg(long)]
+    out: PathBuf,
+    /// Write nothing; exit non-zero naming the files that differ from what the specs give.
+    #[arg(long)]
+    check: bool,
+    /// Fail on any spec warning (exit 2, naming every pointer), writing nothing.
+    #[arg(long)]
+    deny_warnings: bool,
+    /// The generated package's name.
+    #[arg(long, default_value = "vsphere-api")]
+    crate_name: String,
+    /// Print every warning, not only the counts.
+    #[arg(long, short)]
+    verbose: bool,
+    /// Also emit the workspace hook (build.rs and the regenerate shim) that regenerates from
+    /// this spec directory, relative to the crate, during `cargo build`.
+    #[arg(long, value_name = "SPEC_DIR")]
+    workspace_hook: Option<String>,
+    /// Spec files, or directories of them.
+    #[arg(required = true)]
+    specs: Vec<PathBuf>,
+}
+
+#[derive(Args)]
+struct DiffArgs {
+    /// The report's format.
+    #[arg(long, value_enum, default_value_t = Format::Markdown)]
+    format: Format,
+    /// The version of the crate the OLD specs generate, from which the bump is computed
+    /// (default: the generator's default, 0.1.0).
+    #[arg(long, value_name = "VERSION")]
+    crate_version: Option<String>,
+    /// The old spec files, or directories of them.
+    #[arg(required = true, value_name = "OLD")]
+    old: Vec<PathBuf>,
+    /// The new spec files, or directories of them (after `--`).
+    #[arg(last = true, required = true, value_name = "NEW")]
+    new: Vec<PathBuf>,
+}
+
+/// The format of the `diff` report.
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    /// Markdown, for a pull request.
+    Markdown,
+    /// JSON, for tooling (the shape is documented in `vsphere_codegen::ApiDiff`).
+    Json,
+}
+
+#[derive(Args)]
+struct BenchArgs {
+    /// Generation runs per corpus; the fastest is reported.
+    #[arg(long, default_value_t = 5)]
+    runs: u32,
+    /// Skip the `cargo check` timing.
+    #[arg(long)]
+    no_check: bool,
+    /// Also time `cargo check -j1 --no-default-features --features NAMESPACE`.
+    #[arg(long = "feature", value_name = "NAMESPACE")]
+    features: Vec<String>,
+    /// Where generated crates and their build go.
+    #[arg(long, default_value = "target/bench")]
+    work_dir: PathBuf,
+    /// Spec files, or directories of them.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+}
+
+/// Why a command failed: its exit code, and what to say on stderr.
+struct Failure {
+    code: u8,
+    message: String,
+}
+
+impl Failure {
+    fn new(message: impl fmt::Display) -> Failure {
+        Failure { code: 2, message: message.to_string() }
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Failure {
+        let code = if matches!(error, Error::Stale { .. }) { 1 } else { 2 };
+        Failure { code, message: error.to_string() }
+    }
+}
+
+/// Writes `text` to stdout and flushes it.
+fn print(text: &str) -> Result<(), Failure> {
+    let mut out = io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| Failure::new(format!("vsphere-codegen: cannot write to standard output: {e}")))
+}
+
+/// Writes `text` to stderr and flushes it.
+fn eprint(text: &str) -> Result<(), Failure> {
+    let mut err = io::stderr().lock();
+    err.write_all(text.as_bytes())
+        .and_then(|()| err.flush())
+        .map_err(|e| Failure::new(format!("vsphere-codegen: cannot write to standard error: {e}")))
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match cli.command {
-        Command::Bench { runs, no_check, features, work_dir, inputs } => {
-            for input in &inputs {
-                if let Err(error) = bench(input, runs.max(1), !no_check, &features, &work_dir) {
-                    eprintln!("{}: {error}", input.display());
-                    return ExitCode::from(2);
-                }
-            }
-            ExitCode::SUCCESS
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // Help, version and usage errors: clap's own text and exit code.
+        Err(error) => {
+            let code = u8::try_from(error.exit_code()).unwrap_or(2);
+            return if error.print().is_ok() { ExitCode::from(code) } else { ExitCode::from(2) };
         }
-        Command::Generate { out, check, crate_name, verbose, workspace_hook, specs } => {
-            let mut config = Config::new().out_dir(&out).crate_name(crate_name);
-            for spec in &specs {
-                config = if spec.is_dir() { config.spec_dir(spec) } else { config.spec(spec) };
-            }
-            if let Some(spec_dir) = &workspace_hook {
-                config = config.workspace_hook(spec_dir.clone(), "../../codegen");
-            }
-            let started = Instant::now();
-            let result = if check { config.check() } else { config.write() };
-            match result {
-                Ok(generated) => {
-                    if verbose {
-                        for warning in &generated.warnings {
-                            eprintln!("{warning}");
-                        }
-                    }
-                    println!("{}", generated.report);
-                    let verb = if check { "checked" } else { "generated" };
-                    println!("{verb} {} in {:.0?}", out.display(), started.elapsed());
-                    ExitCode::SUCCESS
-                }
-                Err(error @ Error::Stale { .. }) => {
-                    eprintln!("{error}");
-                    ExitCode::from(1)
-                }
-                Err(error) => {
-                    eprintln!("{error}");
-                    ExitCode::from(2)
-                }
-            }
+    };
+    let result = match cli.command {
+        Command::Generate(args) => generate(&args),
+        Command::Diff(args) => diff(&args),
+        Command::Bench(args) => bench_all(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            // If stderr is gone too, the exit code is all that is left to say it.
+            let _ = eprint(&format!("{}\n", failure.message));
+            ExitCode::from(failure.code)
         }
     }
+}
+
+/// A configuration reading these spec files and directories.
+fn with_specs(mut config: Config, specs: &[PathBuf]) -> Config {
+    for spec in specs {
+        config = if spec.is_dir() { config.spec_dir(spec) } else { config.spec(spec) };
+    }
+    config
+}
+
+fn generate(args: &GenerateArgs) -> Result<(), Failure> {
+    let config = Config::new().out_dir(&args.out).crate_name(args.crate_name.clone()).deny_warnings(args.deny_warnings);
+    let mut config = with_specs(config, &args.specs);
+    if let Some(spec_dir) = &args.workspace_hook {
+        config = config.workspace_hook(spec_dir.clone(), "../../codegen");
+    }
+    let started = Instant::now();
+    let generated = if args.check { config.check()? } else { config.write()? };
+    if args.verbose {
+        let warnings: String = generated.warnings.iter().map(|w| format!("{w}\n")).collect();
+        eprint(&warnings)?;
+    }
+    let verb = if args.check { "checked" } else { "generated" };
+    print(&format!("{}\n{verb} {} in {:.0?}\n", generated.report, args.out.display(), started.elapsed()))
+}
+
+fn diff(args: &DiffArgs) -> Result<(), Failure> {
+    let mut old = with_specs(Config::new(), &args.old);
+    if let Some(version) = &args.crate_version {
+        old = old.crate_version(version.clone());
+    }
+    let new = with_specs(Config::new(), &args.new);
+    let started = Instant::now();
+    let report = vsphere_codegen::diff(&old, &new)?;
+    let elapsed = started.elapsed();
+    print(&match args.format {
+        Format::Markdown => report.to_markdown(),
+        Format::Json => report.to_json(),
+    })?;
+    let s = &report.summary;
+    let to = report.bump.to.as_deref().unwrap_or("?");
+    eprint(&format!(
+        "diff: {} breaking, {} additive, {} patch, {} documentation-only; bump {} ({} -> {to}); {}\n",
+        s.breaking,
+        s.additive,
+        s.patch,
+        s.doc_only,
+        report.bump.level.name(),
+        report.bump.from,
+        millis(elapsed)
+    ))
 }
 
 fn millis(d: Duration) -> String {
     format!("{:.0} ms", d.as_secs_f64() * 1000.0)
 }
 
-fn bench(input: &Path, runs: u32, check: bool, features: &[String], work_dir: &Path) -> Result<(), String> {
+fn bench_all(args: &BenchArgs) -> Result<(), Failure> {
+    for input in &args.inputs {
+        bench(input, args)
+            .map_err(|f| Failure { code: f.code, message: format!("{}: {}", input.display(), f.message) })?;
+    }
+    Ok(())
+}
+
+fn bench(input: &Path, args: &BenchArgs) -> Result<(), Failure> {
     let name = input.file_name().map(|n| n.to_string_lossy().replace('.', "-")).unwrap_or_else(|| "corpus".to_owned());
-    let config = if input.is_dir() { Config::new().spec_dir(input) } else { Config::new().spec(input) };
+    let config = with_specs(Config::new(), &[input.to_path_buf()]);
     let mut sources = Vec::new();
-    for path in config.spec_files().map_err(|e| e.to_string())? {
-        let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    for path in config.spec_files()? {
+        let bytes = std::fs::read(&path).map_err(|e| Failure::new(format!("{}: {e}", path.display())))?;
         let label = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         sources.push((label, bytes));
     }
     let bytes: usize = sources.iter().map(|(_, b)| b.len()).sum();
-    let mut best: Option<vsphere_codegen::Generated> = None;
-    for _ in 0..runs {
-        let generated = config.generate_from(&sources).map_err(|e| e.to_string())?;
-        let total = |g: &vsphere_codegen::Generated| g.timings.load + g.timings.lower + g.timings.emit;
-        if best.as_ref().is_none_or(|b| total(&generated) < total(b)) {
-            best = Some(generated);
+    let total = |g: &Generated| g.timings.load + g.timings.lower + g.timings.emit;
+    let mut best = config.generate_from(&sources)?;
+    for _ in 1..args.runs.max(1) {
+        let generated = config.generate_from(&sources)?;
+        if total(&generated) < total(&best) {
+            best = generated;
         }
     }
-    let generated = best.expect("at least one run");
-    let t = generated.timings;
-    let report = &generated.report;
-    println!(
-        "{name}: {} spec files ({:.1} MB), {} operations, {} types, {} files, {} lines of Rust",
+    let (t, report) = (best.timings, &best.report);
+    print(&format!(
+        "{name}: {} spec files ({:.1} MB), {} operations, {} types, {} files, {} lines of Rust\n",
         sources.len(),
         bytes as f64 / 1e6,
         report.operations(),
         report.types,
         report.files_emitted,
         report.rust_lines
-    );
-    println!(
-        "  load {}, generate {} (lower {}, emit {}), total {} (best of {runs}, {} build)",
+    ))?;
+    print(&format!(
+        "  load {}, generate {} (lower {}, emit {}), total {} (best of {}, {} build)\n",
         millis(t.load),
         millis(t.lower + t.emit),
         millis(t.lower),
         millis(t.emit),
-        millis(t.load + t.lower + t.emit),
+        millis(total(&best)),
+        args.runs.max(1),
         if cfg!(debug_assertions) { "debug" } else { "release" }
-    );
-    if !check {
-        return Ok(());
-    }
-    let krate = work_dir.join("crates").join(&name);
+    ))?;
+    if args.no_check { Ok(()) } else { bench_check(&name, &best, args) }
+}
+
+/// Writes the generated crate under the work directory and times `cargo check -j1` on it, once
+/// its dependencies are built: with all features, then with each `--feature` alone.
+fn bench_check(name: &str, generated: &Generated, args: &BenchArgs) -> Result<(), Failure> {
+    let krate = args.work_dir.join("crates").join(name);
     let _ = std::fs::remove_dir_all(&krate);
     for (path, text) in &generated.files {
         let target = krate.join(path);
         if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+            std::fs::create_dir_all(parent).map_err(Failure::new)?;
         }
         let text = if path == "Cargo.toml" { format!("{text}\n[workspace]\n") } else { text.clone() };
-        std::fs::write(&target, text).map_err(|e| e.to_string())?;
+        std::fs::write(&target, text).map_err(Failure::new)?;
     }
-    let target_dir = std::path::absolute(work_dir.join("target")).map_err(|e| e.to_string())?;
+    let target_dir = std::path::absolute(args.work_dir.join("target")).map_err(Failure::new)?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let run = |args: &[&str]| -> Result<Duration, String> {
+    let run = |cargo_args: &[&str]| -> Result<Duration, Failure> {
         let started = Instant::now();
         let output = Process::new(&cargo)
-            .args(args)
+            .args(cargo_args)
             .current_dir(&krate)
             .env("CARGO_TARGET_DIR", &target_dir)
             .output()
-            .map_err(|e| e.to_string())?;
+            .map_err(Failure::new)?;
         if !output.status.success() {
-            return Err(format!("cargo {} failed:\n{}", args.join(" "), String::from_utf8_lossy(&output.stderr)));
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            return Err(Failure::new(format!("cargo {} failed:\n{stderr}", cargo_args.join(" "))));
         }
         Ok(started.elapsed())
     };
-    let touch = || {
-        std::fs::write(
-            krate.join("src/lib.rs"),
-            generated.files.iter().find(|(p, _)| p == "src/lib.rs").map(|(_, t)| t.as_str()).unwrap_or_default(),
-        )
-    };
+    let lib_rs = generated.files.iter().find(|(p, _)| p == "src/lib.rs").map(|(_, t)| t.as_str()).unwrap_or_default();
+    let touch = || std::fs::write(krate.join("src/lib.rs"), lib_rs).map_err(Failure::new);
     run(&["check", "--quiet"])?;
-    touch().map_err(|e| e.to_string())?;
+    touch()?;
     let all = run(&["check", "--quiet", "-j1"])?;
-    println!("  cargo check -j1, all features: {:.1} s (dependencies already built)", all.as_secs_f64());
-    for feature in features {
+    print(&format!("  cargo check -j1, all features: {:.1} s (dependencies already built)\n", all.as_secs_f64()))?;
+    for feature in &args.features {
         if !generated.report.features.contains(feature) {
-            println!("  (no namespace `{feature}` in this corpus)");
+            print(&format!("  (no namespace `{feature}` in this corpus)\n"))?;
             continue;
         }
         run(&["check", "--quiet", "--no-default-features", "--features", feature])?;
-        touch().map_err(|e| e.to_string())?;
+        touch()?;
         let one = run(&["check", "--quiet", "-j1", "--no-default-features", "--features", feature])?;
-        println!("  cargo check -j1, feature {feature} only: {:.1} s", one.as_secs_f64());
+        print(&format!("  cargo check -j1, feature {feature} only: {:.1} s\n", one.as_secs_f64()))?;
     }
     Ok(())
 }

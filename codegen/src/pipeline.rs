@@ -1,13 +1,15 @@
 //! The pipeline, without I/O: spec files in, a crate's files and figures out.
 //!
-//! load -> validate -> lower -> emit -> render, each stage handing the next plain data.
+//! load -> validate -> lower -> emit -> render, each stage handing the next plain data. [`lower`]
+//! stops after lowering, for tools that read the IR (the API diff).
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use crate::diag::{Diagnostic, Diagnostics, Error, Kind, Severity};
+use crate::ir::Crate;
 use crate::pointer::Pointer;
-use crate::report::Report;
+use crate::report::{FileCounts, Report};
 use crate::settings::Settings;
 
 /// A generated crate, in memory.
@@ -36,8 +38,25 @@ pub struct Timings {
     pub emit: Duration,
 }
 
-/// Generates a crate from spec files `(label, bytes)`.
-pub(crate) fn generate(inputs: &[(String, Vec<u8>)], settings: &Settings) -> Result<Generated, Error> {
+/// A lowered crate: the IR of the specs, before anything is emitted.
+pub(crate) struct Lowered {
+    /// The loaded documents (the report reads them).
+    pub docs: Vec<crate::load::Document>,
+    /// The IR.
+    pub krate: Crate,
+    /// Figures per input file, from lowering.
+    pub counts: Vec<FileCounts>,
+    /// Warnings, sorted.
+    pub warnings: Vec<Diagnostic>,
+    /// Time spent loading.
+    pub load: Duration,
+    /// Time spent validating and lowering.
+    pub lower: Duration,
+}
+
+/// Runs load -> validate -> lower on spec files `(label, bytes)`, and stops there. Denied
+/// warnings (`settings.deny_warnings`) fail here, before anything is emitted.
+pub(crate) fn lower(inputs: &[(String, Vec<u8>)], settings: &Settings) -> Result<Lowered, Error> {
     let mut diags = Diagnostics::default();
     if inputs.is_empty() {
         diags.error("(no input)", &Pointer::root(), Kind::Syntax, "no spec files were given");
@@ -67,7 +86,12 @@ pub(crate) fn generate(inputs: &[(String, Vec<u8>)], settings: &Settings) -> Res
     if settings.deny_warnings && !warnings.is_empty() {
         return Err(Error::DeniedWarnings(warnings));
     }
-    let lower = started.elapsed();
+    Ok(Lowered { docs, krate, counts, warnings, load, lower: started.elapsed() })
+}
+
+/// Generates a crate from spec files `(label, bytes)`.
+pub(crate) fn generate(inputs: &[(String, Vec<u8>)], settings: &Settings) -> Result<Generated, Error> {
+    let Lowered { docs, krate, counts, warnings, load, lower } = lower(inputs, settings)?;
     let started = Instant::now();
     let files = crate::write::render(crate::emit::emit(&krate, settings))?;
     let emit = started.elapsed();

@@ -1,4 +1,5 @@
-//! The command line: `generate`, `generate --check`, and failures.
+//! The command line: `generate`, `generate --check`, `--deny-warnings`, `diff`, and failures
+//! (a bad spec, a full disk on stdout).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -103,4 +104,113 @@ fn a_directory_of_specs_makes_one_crate() {
     let output = run(&["generate", "--out", &out_s, "spec"]);
     assert!(output.status.success(), "{}", text(&output.stderr));
     assert!(text(&output.stdout).contains("vsphere-fragment.yaml:"));
+}
+
+const OLD: &str = "tests/fixtures/diff/old.yaml";
+const NEW: &str = "tests/fixtures/diff/new.yaml";
+
+#[test]
+fn diff_prints_a_markdown_report_ending_with_the_bump() {
+    let output = run(&["diff", OLD, "--", NEW]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    assert!(stdout.starts_with("# Changes to the generated API\n"), "{stdout}");
+    assert!(
+        stdout.contains("- `vcenter::vm::register_vm`: `vcenter::vm::register` → `vcenter::vm::register_vm`."),
+        "{stdout}"
+    );
+    assert!(stdout.contains("## Breaking changes (17)") && stdout.contains("## Additive changes (5)"), "{stdout}");
+    let last = stdout.trim_end().lines().last().unwrap_or_default();
+    assert!(last.starts_with("**minor**: `0.1.0` → `0.2.0`."), "{last}");
+    // The one-line summary goes to stderr, so that stdout is only the report.
+    assert!(
+        text(&output.stderr).starts_with("diff: 17 breaking, 5 additive, 0 patch, 1 documentation-only; bump minor")
+    );
+}
+
+#[test]
+fn diff_json_parses_and_takes_the_crate_version() {
+    let output = run(&["diff", "--format", "json", "--crate-version", "1.2.3", OLD, "--", NEW]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("stdout is JSON");
+    assert_eq!(report["format"], 1);
+    assert_eq!(report["summary"]["breaking"], 17);
+    assert_eq!((report["bump"]["level"].as_str(), report["bump"]["to"].as_str()), (Some("major"), Some("2.0.0")));
+    let renamed = report["changes"]
+        .as_array()
+        .and_then(|changes| changes.iter().find(|c| c["kind"] == "function_renamed"))
+        .expect("a rename");
+    assert_eq!(
+        (renamed["old"].as_str(), renamed["verdict"].as_str()),
+        (Some("vcenter::vm::register"), Some("breaking"))
+    );
+}
+
+#[test]
+fn diff_of_a_spec_with_itself_says_so() {
+    let output = run(&["diff", OLD, "--", OLD]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert!(text(&output.stdout).contains("No changes"), "{}", text(&output.stdout));
+}
+
+#[test]
+fn diff_needs_both_sides_and_names_a_bad_one() {
+    let missing = run(&["diff", OLD]);
+    assert_eq!(missing.status.code(), Some(2), "no `-- NEW`");
+    assert!(text(&missing.stderr).contains("<NEW>..."), "{}", text(&missing.stderr));
+    let bad = run(&["diff", OLD, "--", "tests/fixtures/malformed.yaml"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).starts_with("the new specs: "), "{}", text(&bad.stderr));
+    assert!(bad.stdout.is_empty(), "no report on failure");
+}
+
+#[test]
+fn deny_warnings_fails_naming_every_pointer_and_writes_nothing() {
+    let spec = "tests/fixtures/defects.json";
+    // The fixture does have warnings: without the flag it generates.
+    let allowed = out_dir("warnings-allowed");
+    let output = run(&["generate", "--out", &allowed.to_string_lossy(), spec]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(text(&output.stdout).contains("boolean-required"), "{}", text(&output.stdout));
+
+    let denied = out_dir("warnings-denied");
+    let output = run(&["generate", "--deny-warnings", "--out", &denied.to_string_lossy(), spec]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = text(&output.stderr);
+    assert!(stderr.starts_with("8 warning(s), denied; nothing was written\n"), "{stderr}");
+    for pointer in [
+        "defects.json#/components/schemas/vcenter.folder.summary/properties/folder/required",
+        "defects.json#/paths/~1rest~1vcenter~1folder/post/responses/404/content/application~1json/schema",
+    ] {
+        assert!(stderr.contains(pointer), "`{pointer}` should be named:\n{stderr}");
+    }
+    assert_eq!(stderr.lines().filter(|l| l.starts_with("warning[")).count(), 8, "{stderr}");
+    assert!(!denied.exists(), "nothing is written");
+    assert!(output.stdout.is_empty());
+}
+
+/// Runs with stdout on `/dev/full`, where every write fails.
+fn run_to_full_disk(args: &[&str]) -> Output {
+    let full = std::fs::File::create("/dev/full").expect("/dev/full");
+    bin().args(args).current_dir(root()).stdout(full).stderr(std::process::Stdio::piped()).output().expect("run")
+}
+
+#[test]
+fn a_full_stdout_is_an_error_not_a_panic() {
+    let out = out_dir("full");
+    let out_s = out.to_string_lossy().into_owned();
+    for args in [
+        vec!["generate", "--out", &out_s, "spec/vsphere-fragment.yaml"],
+        vec!["diff", OLD, "--", NEW],
+        vec!["diff", "--format", "json", OLD, "--", NEW],
+        vec!["--help"],
+    ] {
+        let output = run_to_full_disk(&args);
+        let stderr = text(&output.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        if args[0] != "--help" {
+            assert!(stderr.contains("cannot write to standard output"), "{args:?}: {stderr}");
+        }
+    }
 }
