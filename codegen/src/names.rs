@@ -175,19 +175,6 @@ pub fn variant(wire: &str) -> String {
     camel(wire)
 }
 
-/// What serde's `rename_all = "SCREAMING_SNAKE_CASE"` makes of a variant identifier: an
-/// underscore before every uppercase letter but the first, then uppercase.
-pub fn screaming_snake(ident: &str) -> String {
-    let mut out = String::with_capacity(ident.len() + 4);
-    for (i, c) in unraw(ident).char_indices() {
-        if i > 0 && c.is_uppercase() {
-            out.push('_');
-        }
-        out.extend(c.to_uppercase());
-    }
-    out
-}
-
 /// One snake_case module segment, avoiding the runtime's and built-in features' names at the
 /// top level.
 pub fn segment(raw: &str, top: bool) -> String {
@@ -358,15 +345,6 @@ mod tests {
         assert_eq!(field("type"), ("r#type".into(), None));
         assert_eq!(field("trusted_CA"), ("trusted_ca".into(), Some("trusted_CA".into())));
         assert_eq!(variant("NOT_FOUND"), "NotFound");
-    }
-
-    #[test]
-    fn serde_screaming_snake_case() {
-        for (ident, wire) in
-            [("NotFound", "NOT_FOUND"), ("Vmx03", "VMX03"), ("Ipv4", "IPV4"), ("None", "NONE"), ("A", "A")]
-        {
-            assert_eq!(screaming_snake(ident), wire);
-        }
     }
 
     #[test]

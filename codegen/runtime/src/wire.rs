@@ -336,9 +336,24 @@ impl<'de, V: Deserialize<'de>> Visitor<'de> for MapVisitor<V> {
     }
 }
 
-/// An open enum from its wire value: the known variant, or `other` with the value kept.
-pub fn open_enum<T: DeserializeOwned>(value: &str, other: impl FnOnce(String) -> T) -> T {
-    T::deserialize(Value::from(value)).unwrap_or_else(|_| other(value.to_owned()))
+/// `Deserialize` for an open enum: any JSON string, through the enum's `From<&str>` (a known
+/// variant, or the catch-all keeping the value); anything but a string is an error.
+pub fn open_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: for<'a> From<&'a str>,
+{
+    struct OpenEnum<T>(PhantomData<T>);
+    impl<'de, T: for<'a> From<&'a str>> Visitor<'de> for OpenEnum<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_str<E: de::Error>(self, value: &str) -> Result<T, E> {
+            Ok(T::from(value))
+        }
+    }
+    deserializer.deserialize_str(OpenEnum(PhantomData))
 }
 
 /// The tag of a tagged union's JSON object; used by generated `Deserialize` impls.
@@ -573,21 +588,25 @@ mod tests {
     }
 
     #[test]
-    fn open_enums_come_from_their_wire_value() {
-        #[derive(Debug, PartialEq, Deserialize)]
+    fn open_enums_come_from_any_string() {
+        #[derive(Debug, PartialEq)]
         enum Power {
-            #[serde(rename = "ON")]
             On,
-            #[serde(untagged)]
             Other(String),
         }
-        assert_eq!(open_enum("ON", Power::Other), Power::On);
-        assert_eq!(open_enum("DIMMED", Power::Other), Power::Other("DIMMED".to_owned()));
-        #[derive(Debug, PartialEq, Deserialize)]
-        enum Closed {
-            A,
+        impl From<&str> for Power {
+            fn from(value: &str) -> Self {
+                match value {
+                    "ON" => Self::On,
+                    other => Self::Other(other.to_owned()),
+                }
+            }
         }
-        assert_eq!(open_enum("B", |_| Closed::A), Closed::A, "a type that refuses the value gets the fallback");
+        let decode = |value: Value| open_enum::<_, Power>(value);
+        assert_eq!(decode(json!("ON")).unwrap(), Power::On);
+        assert_eq!(decode(json!("DIMMED")).unwrap(), Power::Other("DIMMED".to_owned()));
+        assert!(decode(json!(1)).is_err(), "a number is not a wire value");
+        assert!(decode(Value::Null).is_err(), "null is not a wire value");
     }
 
     #[test]

@@ -173,40 +173,47 @@ fn untagged(
     }
 }
 
-/// An open enum: serde's derives with the wire values, and a catch-all variant that keeps any
-/// other value (serde's variant-level `untagged`).
+/// An open enum: the known wire values, and a catch-all variant that keeps any other value.
+/// `as_str` and `From<&str>` spell the wire values; `Serialize` and `Deserialize` go through
+/// them (written out, not derived: a derive with a variant-level `untagged` costs the crate's
+/// check time about a tenth).
 fn open_enum(ctx: &Ctx, name: &Ident, e: &Enum, doc: TokenStream, gate: &TokenStream) -> TokenStream {
-    let (string, from, fmt) = (ctx.prelude("String"), ctx.prelude("From"), ctx.import("fmt"));
-    let (ser, de) = (ctx.import("Serialize"), ctx.import("Deserialize"));
+    let (string, from, result, fmt) =
+        (ctx.prelude("String"), ctx.prelude("From"), ctx.prelude("Result"), ctx.import("fmt"));
+    let (ser, de, serializer, deserializer) =
+        (ctx.import("Serialize"), ctx.import("Deserialize"), ctx.import("Serializer"), ctx.import("Deserializer"));
     let other = ident(&e.other);
-    let screaming = e.variants.iter().all(|v| names::screaming_snake(&v.ident) == v.wire);
-    let rename_all = screaming.then(|| quote! { #[serde(rename_all = "SCREAMING_SNAKE_CASE")] });
     let variants = e.variants.iter().map(|v| {
         let mut lines = v.doc.clone();
         if names::fold(&v.ident) != names::fold(&v.wire) {
             if !lines.is_empty() {
                 lines.push(String::new());
             }
-            lines.push(format!("On the wire: {}.", docs::code(&v.wire)));
+            lines.push(if v.wire.is_empty() {
+                "On the wire: the empty string.".to_owned()
+            } else {
+                format!("On the wire: {}.", docs::code(&v.wire))
+            });
         }
-        let (d, id, wire) = (ctx.doc(&lines), ident(&v.ident), &v.wire);
-        let rename = (!screaming && names::unraw(&v.ident) != v.wire).then(|| quote! { #[serde(rename = #wire)] });
-        quote! { #d #rename #id, }
+        let (d, id) = (ctx.doc(&lines), ident(&v.ident));
+        quote! { #d #id, }
     });
     let to_str = e.variants.iter().map(|v| {
         let (id, wire) = (ident(&v.ident), &v.wire);
         quote! { Self::#id => #wire, }
     });
+    let from_str = e.variants.iter().map(|v| {
+        let (id, wire) = (ident(&v.ident), &v.wire);
+        quote! { #wire => Self::#id, }
+    });
     let wire = ctx.import("wire");
     quote! {
         #doc
         #gate
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, #ser, #de)]
-        #rename_all
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub enum #name {
             #(#variants)*
             /// A value this version of the crate does not know, kept exactly as the server sent it.
-            #[serde(untagged)]
             #other(#string),
         }
 
@@ -224,7 +231,10 @@ fn open_enum(ctx: &Ctx, name: &Ident, e: &Enum, doc: TokenStream, gate: &TokenSt
         #gate
         impl #from<&str> for #name {
             fn from(value: &str) -> Self {
-                #wire::open_enum(value, Self::#other)
+                match value {
+                    #(#from_str)*
+                    other => Self::#other(other.to_owned()),
+                }
             }
         }
 
@@ -232,6 +242,20 @@ fn open_enum(ctx: &Ctx, name: &Ident, e: &Enum, doc: TokenStream, gate: &TokenSt
         impl #fmt::Display for #name {
             fn fmt(&self, f: &mut #fmt::Formatter<'_>) -> #fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+
+        #gate
+        impl #ser for #name {
+            fn serialize<S: #serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        #gate
+        impl<'de> #de<'de> for #name {
+            fn deserialize<D: #deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
+                #wire::open_enum(deserializer)
             }
         }
     }

@@ -338,9 +338,24 @@ impl<'de, V: Deserialize<'de>> Visitor<'de> for MapVisitor<V> {
     }
 }
 
-/// An open enum from its wire value: the known variant, or `other` with the value kept.
-pub fn open_enum<T: DeserializeOwned>(value: &str, other: impl FnOnce(String) -> T) -> T {
-    T::deserialize(Value::from(value)).unwrap_or_else(|_| other(value.to_owned()))
+/// `Deserialize` for an open enum: any JSON string, through the enum's `From<&str>` (a known
+/// variant, or the catch-all keeping the value); anything but a string is an error.
+pub fn open_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: for<'a> From<&'a str>,
+{
+    struct OpenEnum<T>(PhantomData<T>);
+    impl<'de, T: for<'a> From<&'a str>> Visitor<'de> for OpenEnum<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_str<E: de::Error>(self, value: &str) -> Result<T, E> {
+            Ok(T::from(value))
+        }
+    }
+    deserializer.deserialize_str(OpenEnum(PhantomData))
 }
 
 /// The tag of a tagged union's JSON object; used by generated `Deserialize` impls.

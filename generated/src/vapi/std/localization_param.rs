@@ -2,7 +2,7 @@
 
 //! The `vapi.std.localization_param` namespace of the vSphere Automation API: 1 type.
 
-use ::serde::{Deserialize, Serialize};
+use ::serde::{Deserialize, Deserializer, Serialize, Serializer};
 use ::std::fmt;
 
 use crate::runtime::wire;
@@ -11,8 +11,7 @@ use crate::runtime::wire;
 /// as a date, a time, or both.
 ///
 /// Schema: `vsphere-fragment.yaml#/components/schemas/Vapi.Std.LocalizationParam.DateTimeFormat`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DateTimeFormat {
     /// 2019-01-28
     ShortDate,
@@ -39,7 +38,6 @@ pub enum DateTimeFormat {
     /// 2019 Jan 28, Mon 12:59:01 Z
     FullDateTime,
     /// A value this version of the crate does not know, kept exactly as the server sent it.
-    #[serde(untagged)]
     Unrecognized(String),
 }
 
@@ -66,12 +64,38 @@ impl DateTimeFormat {
 
 impl From<&str> for DateTimeFormat {
     fn from(value: &str) -> Self {
-        wire::open_enum(value, Self::Unrecognized)
+        match value {
+            "SHORT_DATE" => Self::ShortDate,
+            "MED_DATE" => Self::MedDate,
+            "LONG_DATE" => Self::LongDate,
+            "FULL_DATE" => Self::FullDate,
+            "SHORT_TIME" => Self::ShortTime,
+            "MED_TIME" => Self::MedTime,
+            "LONG_TIME" => Self::LongTime,
+            "FULL_TIME" => Self::FullTime,
+            "SHORT_DATE_TIME" => Self::ShortDateTime,
+            "MED_DATE_TIME" => Self::MedDateTime,
+            "LONG_DATE_TIME" => Self::LongDateTime,
+            "FULL_DATE_TIME" => Self::FullDateTime,
+            other => Self::Unrecognized(other.to_owned()),
+        }
     }
 }
 
 impl fmt::Display for DateTimeFormat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for DateTimeFormat {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for DateTimeFormat {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::open_enum(deserializer)
     }
 }

@@ -3,7 +3,7 @@
 //! The `appliance.recovery.reconciliation.job` namespace of the vSphere Automation API: 2 operations, 2 legacy twins, 3 types.
 
 use ::chrono::{DateTime, Utc};
-use ::serde::{Deserialize, Serialize};
+use ::serde::{Deserialize, Deserializer, Serialize, Serializer};
 use ::serde_json::Value;
 use ::std::fmt;
 
@@ -144,8 +144,7 @@ pub struct Info {
 ///
 /// Schema:
 /// `vsphere-fragment.yaml#/components/schemas/Appliance.Recovery.Reconciliation.Job.Status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Status {
     /// No reconciliation is running.
     None,
@@ -156,7 +155,6 @@ pub enum Status {
     /// Reconciliation finished and failed.
     Failed,
     /// A value this version of the crate does not know, kept exactly as the server sent it.
-    #[serde(untagged)]
     Unrecognized(String),
 }
 
@@ -175,12 +173,30 @@ impl Status {
 
 impl From<&str> for Status {
     fn from(value: &str) -> Self {
-        wire::open_enum(value, Self::Unrecognized)
+        match value {
+            "NONE" => Self::None,
+            "RUNNING" => Self::Running,
+            "SUCCEEDED" => Self::Succeeded,
+            "FAILED" => Self::Failed,
+            other => Self::Unrecognized(other.to_owned()),
+        }
     }
 }
 
 impl fmt::Display for Status {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Status {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Status {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::open_enum(deserializer)
     }
 }
