@@ -19,7 +19,7 @@ use vsphere::vapi::std::DynamicId;
 
 mod support;
 
-use support::{connect, describe, failed, ok, MISSING_CATEGORY, MISSING_LIBRARY};
+use support::{connect, describe, failed, ok};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
@@ -128,56 +128,5 @@ async fn main() {
     assert!(!library_id.trim().is_empty(), "library create returned an empty id");
     println!("library created: {library_id}");
 
-    let listed = ok("library list", client.send(library::list()).await);
-    assert_eq!(listed, std::slice::from_ref(&library_id), "library list after one create");
-    let local = ok("local library list", client.send(local_library::list()).await);
-    assert_eq!(local, std::slice::from_ref(&library_id), "local library list after one create");
-    println!("libraries listed: {}", listed.len());
-
-    for (step, got) in [
-        ("library get", client.send(library::get(&library_id)).await),
-        ("local library get", client.send(local_library::get(&library_id)).await),
-    ] {
-        let got = ok(step, got);
-        assert_eq!(got.id.as_deref(), Some(library_id.as_str()), "{step}: {got:?}");
-        assert_eq!(got.name.as_deref(), Some("flow-lib"), "{step}: {got:?}");
-        assert_eq!(got.description.as_deref(), Some("Flow library"), "{step}: {got:?}");
-        assert_eq!(got.r#type, Some(LibraryType::Local), "{step}: {got:?}");
-        assert_eq!(got.storage_backings.as_deref(), Some(&[backing.clone()][..]), "{step}: {got:?}");
-        assert!(got.creation_time.is_some(), "{step}: no creation time in {got:?}");
-        println!("{step}: {} {} on {datastore}", library_id, got.name.as_deref().unwrap_or_default());
-    }
-
-    // Missing objects.
-    let missing = failed("library get (missing)", client.send(library::get(MISSING_LIBRARY)).await);
-    assert_eq!(missing.status().map(|s| s.as_u16()), Some(404), "library get (missing): {}", describe(&missing));
-    assert!(
-        matches!(missing.api_error(), Some(Vapi::NotFound(_))),
-        "library get (missing): expected Error::NotFound, got {}",
-        describe(&missing)
-    );
-    println!("library get (missing): NotFound");
-
-    let missing = failed("category get (missing)", client.send(category::get(MISSING_CATEGORY)).await);
-    assert!(
-        matches!(missing.api_error(), Some(Vapi::NotFound(_))),
-        "category get (missing): expected Error::NotFound, got {}",
-        describe(&missing)
-    );
-    println!("category get (missing): NotFound");
-
-    // Logging out kills the session.
-    ok("logout", client.logout().await);
-    println!("logged out");
-
-    let dead = failed("category list after logout", client.send(category::list()).await);
-    assert_eq!(dead.status().map(|s| s.as_u16()), Some(401), "after logout: {}", describe(&dead));
-    assert!(
-        matches!(dead.api_error(), Some(Vapi::Unauthenticated(_))),
-        "after logout: expected Error::Unauthenticated, got {}",
-        describe(&dead)
-    );
-    println!("category list after logout: Unauthenticated");
-
-    println!("flow complete");
+    support::libraries_then_logout(&client, &library_id, &backing, &datastore).await;
 }

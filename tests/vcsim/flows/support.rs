@@ -4,7 +4,13 @@
 use std::fmt::Debug;
 use std::time::Duration;
 
+use vsphere::cis::tagging::category;
+use vsphere::content::library::{self, StorageBacking};
+use vsphere::content::library_model::LibraryType;
+use vsphere::content::local_library;
 use vsphere::{ApiMode, Client, Error};
+
+use crate::Vapi;
 
 /// An identifier that no vcsim object has.
 pub const MISSING_LIBRARY: &str = "00000000-0000-0000-0000-000000000000";
@@ -74,4 +80,61 @@ pub async fn connect() -> (Client, String, String) {
     println!("logged in: surface {:?}", client.mode());
     let client = client.with_session(session);
     (client, datastore, vm)
+}
+
+/// The steps after a library is created, the same on both surfaces: it lists and reads back as
+/// created, missing objects are `NotFound`, and logging out makes the session `Unauthenticated`.
+pub async fn libraries_then_logout(client: &Client, library_id: &str, backing: &StorageBacking, datastore: &str) {
+    let listed = ok("library list", client.send(library::list()).await);
+    assert_eq!(listed, [library_id.to_owned()], "library list after one create");
+    let local = ok("local library list", client.send(local_library::list()).await);
+    assert_eq!(local, [library_id.to_owned()], "local library list after one create");
+    println!("libraries listed: {}", listed.len());
+
+    for (step, got) in [
+        ("library get", client.send(library::get(library_id)).await),
+        ("local library get", client.send(local_library::get(library_id)).await),
+    ] {
+        let got = ok(step, got);
+        assert_eq!(got.id.as_deref(), Some(library_id), "{step}: {got:?}");
+        assert_eq!(got.name.as_deref(), Some("flow-lib"), "{step}: {got:?}");
+        assert_eq!(got.description.as_deref(), Some("Flow library"), "{step}: {got:?}");
+        assert_eq!(got.r#type, Some(LibraryType::Local), "{step}: {got:?}");
+        assert_eq!(got.storage_backings.as_deref(), Some(&[backing.clone()][..]), "{step}: {got:?}");
+        assert!(got.creation_time.is_some(), "{step}: no creation time in {got:?}");
+        println!("{step}: {} {} on {datastore}", library_id, got.name.as_deref().unwrap_or_default());
+    }
+
+    // Missing objects.
+    let missing = failed("library get (missing)", client.send(library::get(MISSING_LIBRARY)).await);
+    assert_eq!(missing.status().map(|s| s.as_u16()), Some(404), "library get (missing): {}", describe(&missing));
+    assert!(
+        matches!(missing.api_error(), Some(Vapi::NotFound(_))),
+        "library get (missing): expected Error::NotFound, got {}",
+        describe(&missing)
+    );
+    println!("library get (missing): NotFound");
+
+    let missing = failed("category get (missing)", client.send(category::get(MISSING_CATEGORY)).await);
+    assert!(
+        matches!(missing.api_error(), Some(Vapi::NotFound(_))),
+        "category get (missing): expected Error::NotFound, got {}",
+        describe(&missing)
+    );
+    println!("category get (missing): NotFound");
+
+    // Logging out kills the session.
+    ok("logout", client.logout().await);
+    println!("logged out");
+
+    let dead = failed("category list after logout", client.send(category::list()).await);
+    assert_eq!(dead.status().map(|s| s.as_u16()), Some(401), "after logout: {}", describe(&dead));
+    assert!(
+        matches!(dead.api_error(), Some(Vapi::Unauthenticated(_))),
+        "after logout: expected Error::Unauthenticated, got {}",
+        describe(&dead)
+    );
+    println!("category list after logout: Unauthenticated");
+
+    println!("flow complete");
 }
