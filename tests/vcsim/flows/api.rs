@@ -10,7 +10,6 @@
 //! `FLOW_MODE` (`auto` or `legacy`). Prints one line per step; any failed expectation panics with
 //! what the server answered, so the process exits non-zero.
 
-
 use vsphere::cis::tagging::{self, category, category_model::Cardinality, tag, tag_association};
 use vsphere::content::library::{storage_backing, StorageBacking};
 use vsphere::content::{self, library, library_model::LibraryType, local_library};
