@@ -305,7 +305,10 @@ fn bench_check(name: &str, generated: &Generated, args: &BenchArgs) -> Result<()
     run(&["check", "--quiet"])?;
     touch()?;
     let all = run(&["check", "--quiet", "-j1"])?;
-    print(&format!("  cargo check -j1, all features: {:.1} s (dependencies already built, not incremental)\n", all.as_secs_f64()))?;
+    print(&format!(
+        "  cargo check -j1, all features: {:.1} s (dependencies already built, not incremental)\n",
+        all.as_secs_f64()
+    ))?;
     for feature in &args.features {
         if !generated.report.features.contains(feature) {
             print(&format!("  (no namespace `{feature}` in this corpus)\n"))?;
