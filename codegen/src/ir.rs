@@ -303,8 +303,7 @@ pub struct Field {
 }
 
 impl Field {
-    /// A required, undocumented field named like its wire name (for tests).
-    #[cfg(test)]
+    /// A required, undocumented field named like its wire name.
     pub(crate) fn plain(name: &str, ty: Ty) -> Field {
         Field {
             ident: name.to_owned(),

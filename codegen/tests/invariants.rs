@@ -4,21 +4,11 @@
 
 use std::path::{Path, PathBuf};
 
+mod common;
+
+/// The Rust sources below `dir`, sorted.
 fn sources(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).expect("read dir").flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-    out
+    common::files_below(dir).into_iter().filter(|p| p.ends_with(".rs")).map(|p| dir.join(p)).collect()
 }
 
 /// The code of a source file: comments and the unit tests left out.

@@ -18,7 +18,7 @@ use vsphere::vapi::std::DynamicId;
 
 mod support;
 
-use support::{connect, describe, failed, ok};
+use support::{assert_typed, connect, describe, failed, ok};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
@@ -55,12 +55,7 @@ async fn main() {
 
     let duplicate = failed("category create again", client.send(category::create(&spec)).await);
     assert_eq!(duplicate.status().map(|s| s.as_u16()), Some(400), "category create again: {}", describe(&duplicate));
-    assert!(
-        matches!(duplicate.api_error(), Some(Vapi::AlreadyExists(_))),
-        "category create again: expected Error::AlreadyExists, got {}",
-        describe(&duplicate)
-    );
-    println!("category create again: AlreadyExists");
+    assert_typed("category create again", &duplicate, "AlreadyExists", |e| matches!(e, Vapi::AlreadyExists(_)));
 
     // Tags.
     let for_category = tag::ListTagsForCategory { category_id: category_id.clone() };

@@ -82,6 +82,12 @@ pub async fn connect() -> (Client, String, String) {
     (client, datastore, vm)
 }
 
+/// Asserts that `error` is the typed API error `want` (tested by `is`), and says so.
+pub fn assert_typed<E: Debug>(step: &str, error: &Error<E>, want: &str, is: impl Fn(&E) -> bool) {
+    assert!(error.api_error().is_some_and(is), "{step}: expected Error::{want}, got {}", describe(error));
+    println!("{step}: {want}");
+}
+
 /// The steps after a library is created, the same on both surfaces: it lists and reads back as
 /// created, missing objects are `NotFound`, and logging out makes the session `Unauthenticated`.
 pub async fn libraries_then_logout(client: &Client, library_id: &str, backing: &StorageBacking, datastore: &str) {
@@ -108,20 +114,10 @@ pub async fn libraries_then_logout(client: &Client, library_id: &str, backing: &
     // Missing objects.
     let missing = failed("library get (missing)", client.send(library::get(MISSING_LIBRARY)).await);
     assert_eq!(missing.status().map(|s| s.as_u16()), Some(404), "library get (missing): {}", describe(&missing));
-    assert!(
-        matches!(missing.api_error(), Some(Vapi::NotFound(_))),
-        "library get (missing): expected Error::NotFound, got {}",
-        describe(&missing)
-    );
-    println!("library get (missing): NotFound");
+    assert_typed("library get (missing)", &missing, "NotFound", |e| matches!(e, Vapi::NotFound(_)));
 
     let missing = failed("category get (missing)", client.send(category::get(MISSING_CATEGORY)).await);
-    assert!(
-        matches!(missing.api_error(), Some(Vapi::NotFound(_))),
-        "category get (missing): expected Error::NotFound, got {}",
-        describe(&missing)
-    );
-    println!("category get (missing): NotFound");
+    assert_typed("category get (missing)", &missing, "NotFound", |e| matches!(e, Vapi::NotFound(_)));
 
     // Logging out kills the session.
     ok("logout", client.logout().await);
@@ -129,12 +125,7 @@ pub async fn libraries_then_logout(client: &Client, library_id: &str, backing: &
 
     let dead = failed("category list after logout", client.send(category::list()).await);
     assert_eq!(dead.status().map(|s| s.as_u16()), Some(401), "after logout: {}", describe(&dead));
-    assert!(
-        matches!(dead.api_error(), Some(Vapi::Unauthenticated(_))),
-        "after logout: expected Error::Unauthenticated, got {}",
-        describe(&dead)
-    );
-    println!("category list after logout: Unauthenticated");
+    assert_typed("category list after logout", &dead, "Unauthenticated", |e| matches!(e, Vapi::Unauthenticated(_)));
 
     println!("flow complete");
 }

@@ -97,18 +97,7 @@ impl<'a> Lowerer<'a> {
             None => {
                 let message = format!("path parameter `{name}` is not declared; taken as a string");
                 self.warn(cx.file(), cx.at(), Kind::Parameter, message);
-                Field {
-                    ident,
-                    wire: name.to_owned(),
-                    rename: None,
-                    ty: Ty::String,
-                    required: true,
-                    nullable: false,
-                    boxed: false,
-                    doc: Vec::new(),
-                    deprecated: false,
-                    extensions: Vec::new(),
-                }
+                Field { ident, ..Field::plain(name, Ty::String) }
             }
         };
         Param { field: Field { required: true, ..field }, location: crate::ir::Location::Path, explode: false }
