@@ -4,6 +4,7 @@
 //! which the workspace turns on). A vendored copy of this crate builds without it: the feature
 //! is off, and this script then does nothing.
 
+#[rustfmt::skip]
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     #[cfg(feature = "regenerate")]

@@ -5,6 +5,7 @@
 //! ([`crate::repair`]); anything else that does not fit OpenAPI 3.0 is an error naming the JSON
 //! pointer of the node.
 
+use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use serde_json::Value;
@@ -25,6 +26,8 @@ pub struct Document {
     pub api: openapiv3::OpenAPI,
     /// Every vendor extension, typed.
     pub vendor: Vendor,
+    /// For each component schema, the pointers of the objects whose `$ref` names it.
+    pub schema_refs: BTreeMap<String, Vec<Pointer>>,
 }
 
 /// Parses `bytes` as a spec file called `label`. Problems go to `diags`; `None` means errors.
@@ -33,9 +36,33 @@ pub fn load(label: &str, bytes: &[u8], diags: &mut Diagnostics) -> Option<Docume
     let mut value = parse_value(label, bytes, diags)?;
     crate::repair::repair(label, &mut value, diags);
     let vendor = vendor::read(label, &value, diags);
+    let mut schema_refs = BTreeMap::new();
+    collect_schema_refs(&value, &Pointer::root(), &mut schema_refs);
     let api = to_openapi(label, value, diags)?;
-    Some(Document { label: label.to_owned(), sha256, api, vendor })
+    Some(Document { label: label.to_owned(), sha256, api, vendor, schema_refs })
 }
+
+/// Records, for every `$ref` to a component schema below `node`, the pointer of its object.
+fn collect_schema_refs(node: &Value, at: &Pointer, out: &mut BTreeMap<String, Vec<Pointer>>) {
+    match node {
+        Value::Object(map) => {
+            if let Some(name) = map.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix(SCHEMA_PREFIX)) {
+                out.entry(name.to_owned()).or_default().push(at.clone());
+            }
+            for (key, child) in map {
+                collect_schema_refs(child, &at.push(key), out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                collect_schema_refs(child, &at.push(i.to_string()), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()

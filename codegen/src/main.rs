@@ -101,6 +101,10 @@ struct BenchArgs {
     /// Where generated crates and their build go.
     #[arg(long, default_value = "target/bench")]
     work_dir: PathBuf,
+    /// Resolve the generated crates' dependencies from this `Cargo.lock` (such as the workspace's),
+    /// so that timings compare like with like; without it, the newest versions are used.
+    #[arg(long, value_name = "FILE")]
+    lockfile: Option<PathBuf>,
     /// Spec files, or directories of them.
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
@@ -281,6 +285,10 @@ fn bench_check(name: &str, generated: &Generated, args: &BenchArgs) -> Result<()
         }
         let text = if path == "Cargo.toml" { format!("{text}\n[workspace]\n") } else { text.clone() };
         std::fs::write(&target, text).map_err(Failure::new)?;
+    }
+    if let Some(lockfile) = &args.lockfile {
+        std::fs::copy(lockfile, krate.join("Cargo.lock"))
+            .map_err(|e| Failure::new(format!("{}: {e}", lockfile.display())))?;
     }
     let target_dir = std::path::absolute(args.work_dir.join("target")).map_err(Failure::new)?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());

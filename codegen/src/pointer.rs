@@ -39,6 +39,11 @@ impl Pointer {
         self.0.split('/').skip(1).map(|t| t.replace("~1", "/").replace("~0", "~"))
     }
 
+    /// Whether this pointer is `prefix` or below it (token by token: `/a/bc` is not below `/a/b`).
+    pub fn starts_with(&self, prefix: &Pointer) -> bool {
+        self.0 == prefix.0 || self.0.strip_prefix(&prefix.0).is_some_and(|rest| rest.starts_with('/'))
+    }
+
     /// The pointer as RFC 6901 text, without the leading `#`.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -54,6 +59,15 @@ impl fmt::Display for Pointer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prefixes_are_whole_tokens() {
+        let base = Pointer::root().push("components").push("schemas").push("U");
+        assert!(base.push("oneOf").push("0").starts_with(&base));
+        assert!(base.starts_with(&base));
+        assert!(!Pointer::root().push("components").push("schemas").push("Union").starts_with(&base));
+        assert!(!Pointer::root().push("paths").starts_with(&base));
+    }
 
     #[test]
     fn escapes_and_round_trips() {

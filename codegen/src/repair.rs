@@ -155,10 +155,17 @@ impl Repair<'_> {
 
     fn schema(&mut self, schema: &mut Value, at: &Pointer) {
         let Some(obj) = schema.as_object_mut() else {
-            if !schema.is_boolean() {
+            if let Value::Bool(any) = schema {
+                // JSON Schema (and OpenAPI 3.1) allow it; 3.0 does not, and `false` would mean
+                // that no value is valid. An error here, at the schema's own pointer; the node is
+                // then emptied so that the rest of the document is still checked.
+                let write = if *any { "`{}`" } else { "`{\"not\": {}}`" };
+                let message = format!("a boolean schema (`{any}`) is not OpenAPI 3.0; write {write}");
+                self.diags.error(self.label, at, Kind::Shape, message);
+            } else {
                 self.warn(at, Kind::Shape, "a schema must be an object; treated as free-form");
-                *schema = Value::Object(Map::new());
             }
+            *schema = Value::Object(Map::new());
             return;
         };
         if obj.get("$ref").is_some_and(|r| !r.is_string()) {

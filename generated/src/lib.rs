@@ -27,8 +27,11 @@
 //!
 //! # Cargo features
 //!
-//! - `client` (default): the async `Client`, over reqwest with rustls. TLS is verified unless
-//!   `ClientBuilder::danger_accept_invalid_certificates` says otherwise.
+//! - `client` (default): the async `Client`, over reqwest with rustls and aws-lc-rs as its
+//!   crypto provider. TLS is verified unless `ClientBuilder::danger_accept_invalid_certificates`
+//!   says otherwise.
+//! - `client-no-provider`: the same client without aws-lc-rs, for targets that cannot build it;
+//!   the program gives the provider (`ClientBuilder::crypto_provider`).
 //! - `full` (default): every namespace below. Turn default features off and pick namespaces to
 //!   compile only what you use; types shared between namespaces are always available.
 //! - `appliance`: 2 operations from `vsphere-fragment.yaml`.
@@ -50,12 +53,15 @@
 //! ```
 
 #![forbid(unsafe_code)]
+#[rustfmt::skip]
 pub mod runtime;
 #[cfg(feature = "appliance")]
+#[rustfmt::skip]
 pub mod appliance;
 #[cfg(feature = "appliance")]
+#[rustfmt::skip]
 pub mod vapi;
-#[cfg(feature = "client")]
+#[cfg(feature = "client-no-provider")]
 pub use runtime::{Client, ClientBuilder, ClientError};
 
 pub use runtime::{ApiError, ApiMode, Error, Operation, Secret, SessionId};

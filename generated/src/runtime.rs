@@ -40,15 +40,15 @@ mod operation;
 mod route;
 mod secret;
 
-#[cfg(feature = "client")]
+#[cfg(feature = "client-no-provider")]
 mod client;
-#[cfg(feature = "client")]
+#[cfg(feature = "client-no-provider")]
 mod settings;
 
 #[doc(hidden)]
 pub mod wire;
 
-#[cfg(feature = "client")]
+#[cfg(feature = "client-no-provider")]
 pub use self::client::{Client, ClientBuilder, ClientError};
 pub use self::error::{status_tag, ApiError, Error, ErrorBody};
 pub use self::operation::{ApiMode, Operation};

@@ -54,11 +54,74 @@ pub fn check_target_dir() -> PathBuf {
 }
 
 /// Wraps crate directories in a workspace of their own at `dir` (so that cargo does not take them
-/// for members of this one).
+/// for members of this one), resolved from this workspace's `Cargo.lock`: see [`pin_to_workspace_lock`].
 pub fn write_check_workspace(dir: &Path, members: &[&str]) {
     let members: Vec<String> = members.iter().map(|m| format!("\"{m}\"")).collect();
     let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "));
     std::fs::write(dir.join("Cargo.toml"), manifest).expect("write check workspace manifest");
+    pin_to_workspace_lock(dir);
+}
+
+/// A package that a lock file pins: name, version and source (empty for path packages).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Locked {
+    /// The package's name.
+    pub name: String,
+    /// Its exact version.
+    pub version: String,
+    /// `registry+...`, `git+...`, or empty for a path package.
+    pub source: String,
+}
+
+/// The packages of a `Cargo.lock` text, sorted.
+pub fn locked_packages(lock: &str) -> Vec<Locked> {
+    let mut out = Vec::new();
+    for block in lock.split("[[package]]").skip(1) {
+        let field = |key: &str| {
+            block
+                .lines()
+                .find_map(|line| line.strip_prefix(key).and_then(|rest| rest.strip_prefix(" = ")))
+                .map(|value| value.trim_matches('"').to_owned())
+                .unwrap_or_default()
+        };
+        out.push(Locked { name: field("name"), version: field("version"), source: field("source") });
+    }
+    out.sort();
+    out
+}
+
+/// Makes the workspace rooted at `dir` resolve from this workspace's `Cargo.lock`, so that what a
+/// test builds there cannot change with what the registry publishes after a commit.
+///
+/// Copies the lock file in, lets `cargo update --workspace` adjust only the entries of the
+/// scratch workspace's own members (every registry package keeps its pinned version), and then
+/// checks that every package from a registry or git is one the workspace's lock pins, naming any
+/// that is not. Builds in `dir` then pass `--locked` ([`cargo_in`] does).
+pub fn pin_to_workspace_lock(dir: &Path) {
+    let lock = workspace_root().join("Cargo.lock");
+    std::fs::copy(&lock, dir.join("Cargo.lock")).expect("copy the workspace's Cargo.lock");
+    let output =
+        cargo().args(["update", "--workspace", "--quiet"]).current_dir(dir).output().expect("run cargo update");
+    assert!(
+        output.status.success(),
+        "cargo update --workspace in {}:\n{}",
+        dir.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let pinned = locked_packages(&std::fs::read_to_string(&lock).expect("read Cargo.lock"));
+    let resolved = locked_packages(&std::fs::read_to_string(dir.join("Cargo.lock")).expect("read the scratch lock"));
+    let unpinned: Vec<String> = resolved
+        .iter()
+        .filter(|p| !p.source.is_empty() && !pinned.contains(p))
+        .map(|p| format!("{} {}", p.name, p.version))
+        .collect();
+    assert!(
+        unpinned.is_empty(),
+        "{} needs packages that the workspace's Cargo.lock does not pin: {}. Depend on them from a \
+         workspace member (tests/Cargo.toml) so that the lock file pins them.",
+        dir.display(),
+        unpinned.join(", ")
+    );
 }
 
 /// The outcome of a cargo run.
@@ -71,11 +134,15 @@ pub struct Run {
     pub elapsed: Duration,
 }
 
-/// Runs `cargo <args>` in `dir` with warnings denied and the shared target directory.
+/// Runs `cargo <args>` in `dir` with warnings denied, the shared target directory and `--locked`
+/// (see [`pin_to_workspace_lock`]).
 pub fn cargo_in(dir: &Path, args: &[&str]) -> Run {
     let started = Instant::now();
+    let (command, rest) = args.split_first().expect("a cargo command");
     let output = cargo()
-        .args(args)
+        .arg(command)
+        .arg("--locked")
+        .args(rest)
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", check_target_dir())
         .env("RUSTFLAGS", "-D warnings")

@@ -151,10 +151,9 @@ impl Flow {
             .unwrap_or_else(|e| panic!("copy {} into the flow crate: {e}", program.display()));
         let support = workspace_root().join("tests/vcsim/flows/support.rs");
         std::fs::copy(&support, dir.join("src/support.rs")).expect("copy the flows' support module");
+        // Resolved from the workspace's own lock file: the versions the rest of the suite is
+        // tested with.
         write_check_workspace(root, &["crate", "flow"]);
-        // The workspace's own lock file: the versions the rest of the suite is tested with, and no
-        // index look-up for them.
-        std::fs::copy(workspace_root().join("Cargo.lock"), root.join("Cargo.lock")).expect("copy Cargo.lock");
         binary
     }
 

@@ -109,7 +109,10 @@ fn module_tokens(ctx: &Ctx, module: &Module) -> TokenStream {
             child_path.push(child.clone());
             let gate = ctx.cfg(&ctx.krate.modules[&child_path].gate, &module.gate);
             let name = ident(child);
-            quote! { #gate pub mod #name; }
+            // The crate root's modules are written as prettyplease prints them: a user's
+            // `cargo fmt` leaves them, and every module below them, alone.
+            let skip = module.path.is_empty().then(|| quote! { #[rustfmt::skip] });
+            quote! { #gate #skip pub mod #name; }
         })
         .collect();
     let ops: Vec<TokenStream> = module

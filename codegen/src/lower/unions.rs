@@ -16,6 +16,7 @@ use super::{Lowerer, UnionPlan, place, vapi};
 use crate::ir::FileId;
 use crate::load::Document;
 use crate::names;
+use crate::pointer::Pointer;
 
 const COMPONENT_PREFIX: &str = "#/components/schemas/";
 
@@ -46,9 +47,22 @@ pub(crate) fn find(lowerer: &mut Lowerer, file: FileId) {
 }
 
 /// Registers a union and the discriminator its members leave to it.
+///
+/// A member leaves the property to its union only where that loses nothing: in a union of the
+/// vAPI standard errors (whose `error_type` each error type implies), or when the spec uses the
+/// member nowhere but in its union. A member also used on its own keeps the property as a field,
+/// which the union's encoding overwrites with the variant's tag.
 fn add(lowerer: &mut Lowerer, file: FileId, key: String, plan: UnionPlan) {
+    let refs = &lowerer.doc(file).schema_refs;
     for (_, member) in &plan.variants {
-        if Some(member) != plan.base.as_ref() {
+        let used_alone = || match &plan.base {
+            Some(base) => {
+                let inside = Pointer::root().push("components").push("schemas").push(base);
+                refs.get(member).into_iter().flatten().any(|at| !at.starts_with(&inside))
+            }
+            None => false,
+        };
+        if Some(member) != plan.base.as_ref() && (plan.standard || !used_alone()) {
             lowerer.members.insert((file, member.clone()), plan.property.clone());
         }
     }

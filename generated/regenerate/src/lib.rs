@@ -8,6 +8,7 @@
 
 /// Regenerates the crate at `manifest_dir` from the spec files in `spec_dir` (relative to it),
 /// writing only files whose content changed. Inside the workspace only; elsewhere a warning.
+#[rustfmt::skip]
 pub fn regenerate(manifest_dir: &str, spec_dir: &str) {
     #[cfg(feature = "workspace")]
     {

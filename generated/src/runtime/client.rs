@@ -6,6 +6,10 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::CertificateDer;
+
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -49,20 +53,51 @@ pub enum ClientError {
     /// The PEM text holds no certificate.
     #[error("no PEM certificate found (expected a `-----BEGIN CERTIFICATE-----` block)")]
     NoCertificate,
-    /// The HTTP client rejected the configuration (for example a malformed certificate).
+    /// A PEM certificate block could not be read.
+    #[error("a PEM certificate could not be read: {0}")]
+    Certificate(String),
+    /// No TLS crypto provider: the cargo feature `client` (aws-lc-rs) is off, none was given to
+    /// [`ClientBuilder::crypto_provider`], and the program installed no process-wide default.
+    #[error(
+        "no TLS crypto provider: turn on the cargo feature `client` (aws-lc-rs), or give one to \
+         `ClientBuilder::crypto_provider`"
+    )]
+    NoCryptoProvider,
+    /// The TLS configuration was refused (for example no protocol version the provider supports).
+    #[error("the TLS configuration was refused: {0}")]
+    Tls(#[from] rustls::Error),
+    /// The HTTP client rejected the configuration.
     #[error(transparent)]
     Http(#[from] reqwest::Error),
 }
 
 /// Configures a [`Client`].
+///
+/// # The TLS crypto provider
+///
+/// rustls leaves its cryptography to a [`CryptoProvider`]. This client never installs a
+/// process-wide default behind its caller's back: it gives its provider to its own TLS
+/// configuration only, chosen in this order:
+///
+/// 1. the provider given to [`ClientBuilder::crypto_provider`];
+/// 2. else the process-wide default, when the program installed one
+///    ([`CryptoProvider::install_default`]), so that a program that chose a provider (a FIPS
+///    build, for instance) gets it here too;
+/// 3. else, with the cargo feature `client` (on by default), aws-lc-rs, which offers the
+///    post-quantum hybrid key exchange `X25519MLKEM768` first.
+///
+/// The feature `client-no-provider` is the client without aws-lc-rs, for targets that cannot
+/// build it: the program then brings its provider by 1 or 2, and [`ClientBuilder::build`] fails
+/// with [`ClientError::NoCryptoProvider`] when there is none.
 #[derive(Debug)]
 pub struct ClientBuilder {
     base_url: String,
     session: Option<SessionId>,
     credentials: Option<(String, Secret)>,
     mode: ApiMode,
-    root_certificates: Vec<reqwest::Certificate>,
+    root_certificates: Vec<CertificateDer<'static>>,
     accept_invalid_certificates: bool,
+    crypto_provider: Option<Arc<CryptoProvider>>,
     timeout: Option<Duration>,
     user_agent: String,
 }
@@ -99,6 +134,7 @@ impl Client {
             mode: ApiMode::Auto,
             root_certificates: Vec::new(),
             accept_invalid_certificates: false,
+            crypto_provider: None,
             timeout: None,
             user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_owned(),
         }
@@ -242,12 +278,27 @@ impl ClientBuilder {
     /// Trusts the PEM-encoded root certificates in `pem` (for example the vCenter's VMCA root, or
     /// a bundle) in addition to the platform's trust store. Fails when `pem` holds none.
     pub fn add_root_certificate_pem(mut self, pem: &[u8]) -> Result<Self, ClientError> {
-        let certificates = reqwest::Certificate::from_pem_bundle(pem)?;
+        let certificates = CertificateDer::pem_slice_iter(pem)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| ClientError::Certificate(e.to_string()))?;
         if certificates.is_empty() {
             return Err(ClientError::NoCertificate);
         }
+        // Parsed now, so that a broken certificate fails here and not at the first call.
+        let mut store = rustls::RootCertStore::empty();
+        for certificate in &certificates {
+            store.add(certificate.clone()).map_err(|e| ClientError::Certificate(e.to_string()))?;
+        }
         self.root_certificates.extend(certificates);
         Ok(self)
+    }
+
+    /// The rustls crypto provider of this client's TLS configuration, instead of the process-wide
+    /// default or the crate's own (see [`ClientBuilder`]). Nothing is installed
+    /// process-wide.
+    pub fn crypto_provider(mut self, provider: Arc<CryptoProvider>) -> Self {
+        self.crypto_provider = Some(provider);
+        self
     }
 
     /// **Turns off TLS certificate verification.** Anyone on the network path can then read and
@@ -276,21 +327,14 @@ impl ClientBuilder {
     /// never sent to another host, port or scheme. A redirect elsewhere is returned as the 3xx
     /// response, an [`Error::Api`].
     pub fn build(self) -> Result<Client, ClientError> {
-        // rustls needs a process-wide crypto provider; install ring's unless the program already
-        // installed one (then this returns an error that changes nothing).
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        let tls = tls_config(self.crypto_provider, self.root_certificates, self.accept_invalid_certificates)?;
         let redirects = reqwest::redirect::Policy::custom(|attempt| match hop(attempt.previous(), attempt.url()) {
             Hop::Follow => attempt.follow(),
             Hop::Stop => attempt.stop(),
             Hop::TooMany => attempt.error("too many redirects"),
         });
-        let mut builder = reqwest::Client::builder().user_agent(self.user_agent).redirect(redirects);
-        for certificate in self.root_certificates {
-            builder = builder.add_root_certificate(certificate);
-        }
-        if self.accept_invalid_certificates {
-            builder = builder.danger_accept_invalid_certs(true);
-        }
+        let mut builder =
+            reqwest::Client::builder().user_agent(self.user_agent).redirect(redirects).tls_backend_preconfigured(tls);
         if let Some(timeout) = self.timeout {
             builder = builder.timeout(timeout);
         }
@@ -302,6 +346,103 @@ impl ClientBuilder {
             mode: self.mode,
             found: Arc::new(AtomicU8::new(UNKNOWN)),
         })
+    }
+}
+
+/// The provider this client's TLS uses: the one given, else the process-wide default, else the
+/// crate's own (aws-lc-rs, with the cargo feature `client`).
+fn crypto_provider(given: Option<Arc<CryptoProvider>>) -> Option<Arc<CryptoProvider>> {
+    given.or_else(|| CryptoProvider::get_default().cloned()).or_else(own_provider)
+}
+
+#[cfg(feature = "client")]
+fn own_provider() -> Option<Arc<CryptoProvider>> {
+    Some(Arc::new(rustls::crypto::aws_lc_rs::default_provider()))
+}
+
+#[cfg(not(feature = "client"))]
+fn own_provider() -> Option<Arc<CryptoProvider>> {
+    None
+}
+
+/// This client's TLS configuration: the platform's roots and `roots` checked by
+/// rustls-platform-verifier, or nothing checked when the caller opted out by name.
+fn tls_config(
+    provider: Option<Arc<CryptoProvider>>,
+    roots: Vec<CertificateDer<'static>>,
+    accept_invalid_certificates: bool,
+) -> Result<rustls::ClientConfig, ClientError> {
+    let provider = crypto_provider(provider).ok_or(ClientError::NoCryptoProvider)?;
+    let builder =
+        rustls::ClientConfig::builder_with_provider(provider.clone()).with_safe_default_protocol_versions()?;
+    let verifier: Arc<dyn rustls::client::danger::ServerCertVerifier> = if accept_invalid_certificates {
+        Arc::new(AcceptAnyCertificate(provider))
+    } else if roots.is_empty() {
+        Arc::new(rustls_platform_verifier::Verifier::new(provider)?)
+    } else {
+        Arc::new(with_extra_roots(roots, provider)?)
+    };
+    let mut config = builder.dangerous().with_custom_certificate_verifier(verifier).with_no_client_auth();
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(config)
+}
+
+#[cfg(not(target_os = "android"))]
+fn with_extra_roots(
+    roots: Vec<CertificateDer<'static>>,
+    provider: Arc<CryptoProvider>,
+) -> Result<rustls_platform_verifier::Verifier, ClientError> {
+    Ok(rustls_platform_verifier::Verifier::new_with_extra_roots(roots, provider)?)
+}
+
+/// Android's platform verifier takes no roots but the system's.
+#[cfg(target_os = "android")]
+fn with_extra_roots(
+    _roots: Vec<CertificateDer<'static>>,
+    _provider: Arc<CryptoProvider>,
+) -> Result<rustls_platform_verifier::Verifier, ClientError> {
+    Err(ClientError::Certificate("extra root certificates are not supported on Android".to_owned()))
+}
+
+/// What [`ClientBuilder::danger_accept_invalid_certificates`] asks for: any certificate for any
+/// name. Signatures are still checked, so that the handshake itself is sound.
+#[derive(Debug)]
+struct AcceptAnyCertificate(Arc<CryptoProvider>);
+
+impl rustls::client::danger::ServerCertVerifier for AcceptAnyCertificate {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &rustls::pki_types::ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        Ok(rustls::client::danger::ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        certificate: &CertificateDer<'_>,
+        signature: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        let algorithms = &self.0.signature_verification_algorithms;
+        rustls::crypto::verify_tls12_signature(message, certificate, signature, algorithms)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        certificate: &CertificateDer<'_>,
+        signature: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        let algorithms = &self.0.signature_verification_algorithms;
+        rustls::crypto::verify_tls13_signature(message, certificate, signature, algorithms)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
     }
 }
 

@@ -69,9 +69,13 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
+        // A member that left the property to its union encodes its tag on its own; one that kept
+        // it as a field (see `unions::add`) encodes the field.
         for variant in build.variants.iter().filter(|v| !v.fallback) {
             if let Some(TypeKind::Struct(s)) = &mut self.nodes[variant.ty.0].kind {
-                s.tag.get_or_insert_with(|| (build.plan.property.clone(), variant.tag.clone()));
+                if !s.fields.iter().any(|f| f.wire == build.plan.property) {
+                    s.tag.get_or_insert_with(|| (build.plan.property.clone(), variant.tag.clone()));
+                }
             }
         }
         let other = names::other_variant(|n| build.variants.iter().any(|v| v.ident == n));
