@@ -500,6 +500,10 @@ pub struct Operation {
     pub body: Option<Body>,
     /// The success type.
     pub response: Ty,
+    /// The operation starts a vCenter task (`vmw-task=true`, or a 9.x `$Task` name): it answers
+    /// with the task's identifier, and this is the type of the task's result: the success type of
+    /// its non-task form in the same module, else `serde_json::Value`.
+    pub task: Option<Ty>,
     /// The error type.
     pub error: ErrorSpec,
     /// The route taken in legacy mode.

@@ -194,6 +194,25 @@ pub fn task_fn(name: &str) -> String {
     if name.ends_with("_task") { name.to_owned() } else { format!("{}_task", unraw(name)) }
 }
 
+/// An operation name without its task suffix (`createPrecheck$Task` is `createPrecheck`, the
+/// 7.0.3 `create$task` is `create`), and whether it had one.
+pub fn strip_task(name: &str) -> (&str, bool) {
+    const SUFFIX: &str = "$task";
+    match name.len().checked_sub(SUFFIX.len()) {
+        Some(at) if name.is_char_boundary(at) && name[at..].eq_ignore_ascii_case(SUFFIX) => (&name[..at], true),
+        _ => (name, false),
+    }
+}
+
+/// The function name of an operation name: snake_case, and a task operation (`$Task`, or
+/// `task` when the path says `vmw-task=true`) named as its non-task form plus `_task`, so that
+/// its words survive (`createPrecheck$Task` is `create_precheck_task`).
+pub fn operation_fn(name: &str, task: bool) -> String {
+    let (name, suffix) = strip_task(name);
+    let ident = snake(name);
+    if task || suffix { task_fn(&ident) } else { ident }
+}
+
 /// The deprecated `*_legacy` entry point of a function.
 pub fn legacy_fn(ident: &str) -> String {
     format!("{}_legacy", unraw(ident))
@@ -357,6 +376,21 @@ mod tests {
     fn suffixes() {
         assert_eq!(legacy_fn("r#type"), "type_legacy");
         assert_eq!(task_fn("clone"), "clone_task");
+        for (name, task, rust) in [
+            ("createPrecheck$Task", false, "create_precheck_task"),
+            ("createPrecheck", false, "create_precheck"),
+            ("startRansomwareRecovery$Task", false, "start_ransomware_recovery_task"),
+            ("addLabel$Task", false, "add_label_task"),
+            ("addLabel$TASK", false, "add_label_task"),
+            ("create$task", false, "create_task"),
+            ("clone", true, "clone_task"),
+            ("clone$Task", true, "clone_task"),
+            ("list", false, "list"),
+            ("$Task", false, "value_task"),
+            ("ü$Task", false, "ü_task"),
+        ] {
+            assert_eq!(operation_fn(name, task), rust, "operation_fn({name:?}, {task})");
+        }
         assert_eq!(task_fn("create_task"), "create_task");
         assert_eq!(method_fn("get", HttpMethod::Post), "get_post");
         assert_eq!(params_type("list"), "ListParams");

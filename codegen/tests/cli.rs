@@ -33,7 +33,7 @@ fn generate_writes_a_crate_and_reports_per_file() {
     let output = run(&["generate", "--out", &out_s, "spec/vsphere-fragment.yaml"]);
     assert!(output.status.success(), "{}", text(&output.stderr));
     let stdout = text(&output.stdout);
-    assert!(stdout.contains("vsphere-fragment.yaml: 2 operations -> 2 functions"), "{stdout}");
+    assert!(stdout.contains("vsphere-fragment.yaml: 7 operations -> 7 functions"), "{stdout}");
     assert!(out.join("Cargo.toml").is_file() && out.join("src/lib.rs").is_file());
     assert!(out.join("src/appliance/recovery/reconciliation/job.rs").is_file());
     // No workspace hook unless asked for.

@@ -39,21 +39,43 @@ mod error;
 mod operation;
 mod route;
 mod secret;
+mod task;
 
+#[cfg(feature = "client-no-provider")]
+mod builder;
 #[cfg(feature = "client-no-provider")]
 mod client;
 #[cfg(feature = "client-no-provider")]
+mod retry;
+#[cfg(feature = "client-no-provider")]
+mod session;
+#[cfg(feature = "client-no-provider")]
 mod settings;
+#[cfg(feature = "client-no-provider")]
+mod tls;
+#[cfg(feature = "client-no-provider")]
+mod trace;
+#[cfg(feature = "client-no-provider")]
+mod wait;
 
 #[doc(hidden)]
 pub mod wire;
 
 #[cfg(feature = "client-no-provider")]
-pub use self::client::{Client, ClientBuilder, ClientError};
-pub use self::error::{status_tag, ApiError, Error, ErrorBody};
+pub use self::builder::{ClientBuilder, ClientError};
+#[cfg(feature = "client-no-provider")]
+pub use self::client::Client;
+pub use self::error::{status_tag, ApiError, Error, ErrorBody, Limit};
 pub use self::operation::{ApiMode, Operation};
+#[cfg(feature = "client-no-provider")]
+pub use self::retry::RetryPolicy;
 pub use self::route::{Legacy, Method, Route, Surface, Target};
 pub use self::secret::{Secret, SessionId};
+pub use self::task::{Task, TaskInfo, TaskProgress, TaskStatus};
+#[cfg(feature = "client-no-provider")]
+pub use self::wait::Wait;
+/// The `http` crate, whose types (`http::Request`, `http::StatusCode`) are part of this API.
+pub use ::http;
 
 /// The HTTP header that carries the vCenter session identifier.
 pub const SESSION_HEADER: &str = "vmware-api-session-id";

@@ -206,3 +206,39 @@ pub fn fixtures() -> Vec<(String, PathBuf)> {
     out.sort();
     out
 }
+
+/// What `tracing` recorded on this thread since [`capture_traces`], as the `fmt` subscriber
+/// writes it: events at `DEBUG` and above, and every span with its fields when it closes.
+#[derive(Clone, Default)]
+pub struct Traces(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl Traces {
+    /// Everything recorded so far.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().expect("lock")).into_owned()
+    }
+}
+
+impl std::io::Write for Traces {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("lock").extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Records `tracing` output of this thread (a current-thread runtime's tasks included) until the
+/// guard is dropped.
+pub fn capture_traces() -> (Traces, tracing::subscriber::DefaultGuard) {
+    let traces = Traces::default();
+    let writer = traces.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+        .with_writer(move || writer.clone())
+        .finish();
+    (traces, tracing::subscriber::set_default(subscriber))
+}

@@ -60,3 +60,43 @@ async fn untrusted_certificate_is_refused() {
     let chain = chain.join(": ");
     assert!(chain.contains("UnknownIssuer"), "not refused for its issuer: {chain}");
 }
+
+/// Credentials given once: the client logs in on first use (finding vcsim's `/rest` session
+/// service in `ApiMode::Auto`), another client deletes that session behind its back, and the
+/// next call logs in again, once, and succeeds. Logout then ends the new session on the surface
+/// it was made on, which another client can see.
+#[tokio::test]
+async fn an_expired_session_is_renewed_once_and_logged_out_on_its_surface() {
+    let Some(vcsim) = Vcsim::start("vcsim::an_expired_session_is_renewed_once") else { return };
+    let builder = || Client::builder(vcsim.url()).add_root_certificate_pem(vcsim.ca_pem()).expect("our CA");
+    let client = builder().credentials("user", "pass").build().expect("build client");
+    let (traces, _guard) = vsphere_tests::capture_traces();
+
+    let info = client.send(session_info()).await.unwrap_or_else(|e| panic!("first call: {e:?}\n{}", vcsim.log_tail()));
+    assert_eq!(info["user"], "user");
+    assert_eq!(client.mode(), ApiMode::Legacy, "vcsim serves sessions on /rest only");
+    let first = client.session().expect("logged in on first use");
+
+    // Another program ends the session.
+    let other = builder().mode(ApiMode::Legacy).build().expect("build client").with_session(first.clone());
+    other.logout().await.expect("the other client deletes the session");
+    let gone = other.send(session_info()).await.expect_err("the session is gone");
+    assert_eq!(gone.status().map(|s| s.as_u16()), Some(401));
+
+    let info =
+        client.send(session_info()).await.unwrap_or_else(|e| panic!("after expiry: {e:?}\n{}", vcsim.log_tail()));
+    assert_eq!(info["user"], "user");
+    let second = client.session().expect("a new session");
+    assert_ne!(first, second, "the client logged in again");
+    client.send(session_info()).await.expect("the new session goes on");
+    assert_eq!(client.session(), Some(second.clone()), "no further login");
+    let logins = traces.text().matches("vsphere: logged in with the client's credentials").count();
+    assert_eq!(logins, 2, "the login on first use and exactly one renewal:\n{}", traces.text());
+    assert!(!traces.text().contains(second.expose()) && !traces.text().contains(first.expose()));
+
+    client.logout().await.expect("logout");
+    assert!(client.session().is_none());
+    let checker = builder().mode(ApiMode::Legacy).build().expect("build client").with_session(second);
+    let ended = checker.send(session_info()).await.expect_err("the session outlived its logout");
+    assert_eq!(ended.status().map(|s| s.as_u16()), Some(401), "after logout: {ended:?}");
+}

@@ -100,8 +100,14 @@ fn a_vendoring_workspace_builds_and_its_cargo_fmt_changes_nothing() {
     let vendor = user.join("vendor");
     let before = snapshot(&vendor);
     assert!(before.len() > 300, "the whole API is hundreds of files: {}", before.len());
-    // rustfmt's defaults, this repository's settings, and settings far from both (stable options).
-    for settings in ["", "max_width = 120\nuse_small_heuristics = \"Max\"\n", "max_width = 80\nhard_tabs = true\n"] {
+    // rustfmt's defaults, this repository's settings, settings far from both, and the 2024 style
+    // (which sorts imports differently); stable options only.
+    for settings in [
+        "",
+        "max_width = 120\nuse_small_heuristics = \"Max\"\n",
+        "max_width = 80\nhard_tabs = true\n",
+        "style_edition = \"2024\"\n",
+    ] {
         std::fs::write(user.join("src/main.rs"), USER_MAIN_UNFORMATTED).expect("write main.rs");
         std::fs::write(user.join("rustfmt.toml"), settings).expect("write rustfmt.toml");
         let output = cargo().args(["fmt", "--all"]).current_dir(&user).output().expect("run cargo fmt");

@@ -1,157 +1,151 @@
-//! An async client over `reqwest` with rustls: TLS verified unless you opt out by name.
+//! An async client over `reqwest` with rustls: TLS verified unless you opt out by name, sessions
+//! that renew, retries, limits on every wait and body, and a `tracing` span per call.
 
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
-
-use rustls::crypto::CryptoProvider;
-use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::CertificateDer;
+use std::time::{Duration, Instant};
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use super::builder::{ClientBuilder, Settings};
+use super::error::{error_tag, is_vapi_error, Limit};
+use super::retry::{self, Failure, Jitter};
+use super::session::{Current, Sessions};
 use super::settings::HAS_API_SURFACE;
-use super::{ApiMode, Error, ErrorBody, Legacy, Method, Operation, Route, Secret, SessionId};
+use super::{trace, ApiMode, Error, ErrorBody, Legacy, Method, Operation, Route, Secret, SessionId, Surface};
 
 /// Sends [`Operation`]s to one vCenter.
 ///
-/// Cheap to clone: clones share the connection pool and what [`ApiMode::Auto`] found out. The
-/// session id and the credentials are never printed: `Debug` shows only whether there are any.
+/// Cheap to clone: clones share the connection pool, the session (and its renewal), and what
+/// [`ApiMode::Auto`] found out. The session id and the credentials are never printed: `Debug`
+/// shows only whether there are any. See [`ClientBuilder`] for sessions, limits and retries.
 #[derive(Clone)]
 pub struct Client {
+    inner: Arc<Inner>,
+    sessions: Arc<Sessions>,
+}
+
+/// What a client and all its clones share.
+pub(super) struct Inner {
     http: reqwest::Client,
-    base_url: Arc<str>,
-    session: Option<SessionId>,
-    credentials: Option<Arc<(String, Secret)>>,
+    base_url: String,
+    /// The base URL, whose origin every answer must come from.
+    origin: reqwest::Url,
+    credentials: Option<(String, Secret)>,
     mode: ApiMode,
-    /// For [`ApiMode::Auto`]: the surface that answered at login, shared by clones.
-    found: Arc<AtomicU8>,
+    /// For [`ApiMode::Auto`]: the surface that answered.
+    found: AtomicU8,
+    settings: Settings,
 }
 
 const UNKNOWN: u8 = 0;
 const FOUND_CURRENT: u8 = 1;
 const FOUND_LEGACY: u8 = 2;
 
+impl Inner {
+    pub(super) fn new(
+        http: reqwest::Client,
+        base_url: String,
+        origin: reqwest::Url,
+        credentials: Option<(String, Secret)>,
+        mode: ApiMode,
+        settings: Settings,
+    ) -> Self {
+        Self { http, base_url, origin, credentials, mode, found: AtomicU8::new(UNKNOWN), settings }
+    }
+}
+
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &self.base_url)
-            .field("session", &self.session)
-            .field("credentials", &self.credentials.as_ref().map(|_| "<redacted>"))
+            .field("base_url", &self.inner.base_url)
+            .field("session", &self.sessions.snapshot().id.map(|_| "<redacted>"))
+            .field("credentials", &self.inner.credentials.as_ref().map(|_| "<redacted>"))
             .field("mode", &self.mode())
             .finish()
     }
 }
 
-/// Why a [`Client`] could not be configured.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum ClientError {
-    /// The PEM text holds no certificate.
-    #[error("no PEM certificate found (expected a `-----BEGIN CERTIFICATE-----` block)")]
-    NoCertificate,
-    /// A PEM certificate block could not be read.
-    #[error("a PEM certificate could not be read: {0}")]
-    Certificate(String),
-    /// No TLS crypto provider: the cargo feature `client` (aws-lc-rs) is off, none was given to
-    /// [`ClientBuilder::crypto_provider`], and the program installed no process-wide default.
-    #[error(
-        "no TLS crypto provider: turn on the cargo feature `client` (aws-lc-rs), or give one to \
-         `ClientBuilder::crypto_provider`"
-    )]
-    NoCryptoProvider,
-    /// The TLS configuration was refused (for example no protocol version the provider supports).
-    #[error("the TLS configuration was refused: {0}")]
-    Tls(#[from] rustls::Error),
-    /// The HTTP client rejected the configuration.
-    #[error(transparent)]
-    Http(#[from] reqwest::Error),
-}
-
-/// Configures a [`Client`].
-///
-/// # The TLS crypto provider
-///
-/// rustls leaves its cryptography to a [`CryptoProvider`]. This client never installs a
-/// process-wide default behind its caller's back: it gives its provider to its own TLS
-/// configuration only, chosen in this order:
-///
-/// 1. the provider given to [`ClientBuilder::crypto_provider`];
-/// 2. else the process-wide default, when the program installed one
-///    ([`CryptoProvider::install_default`]), so that a program that chose a provider (a FIPS
-///    build, for instance) gets it here too;
-/// 3. else, with the cargo feature `client` (on by default), aws-lc-rs, which offers the
-///    post-quantum hybrid key exchange `X25519MLKEM768` first.
-///
-/// The feature `client-no-provider` is the client without aws-lc-rs, for targets that cannot
-/// build it: the program then brings its provider by 1 or 2, and [`ClientBuilder::build`] fails
-/// with [`ClientError::NoCryptoProvider`] when there is none.
+/// A response, read: where it came from and what it said.
 #[derive(Debug)]
-pub struct ClientBuilder {
-    base_url: String,
-    session: Option<SessionId>,
-    credentials: Option<(String, Secret)>,
+pub(super) struct Answer {
     mode: ApiMode,
-    root_certificates: Vec<CertificateDer<'static>>,
-    accept_invalid_certificates: bool,
-    crypto_provider: Option<Arc<CryptoProvider>>,
-    timeout: Option<Duration>,
-    user_agent: String,
+    status: http::StatusCode,
+    body: Vec<u8>,
+    /// The body is in the `/rest` envelopes.
+    envelope: bool,
+    retry_after: Option<Duration>,
 }
 
-/// What a redirect policy does with one more hop.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Hop {
-    Follow,
-    /// Hand the 3xx back to the caller.
-    Stop,
-    TooMany,
-}
+impl Answer {
+    /// The standard error an error answer stands for (see `error_tag`).
+    fn tag(&self) -> Option<String> {
+        if self.status.is_success() {
+            None
+        } else {
+            error_tag(&self.body, self.envelope, self.status)
+        }
+    }
 
-/// The redirect policy: at most 10 hops, and only within the origin of the previous URL, so that
-/// the session header and credentials never reach another host, port or scheme.
-fn hop(previous: &[reqwest::Url], next: &reqwest::Url) -> Hop {
-    if previous.len() > 10 {
-        Hop::TooMany
-    } else if previous.last().is_some_and(|from| from.origin() == next.origin()) {
-        Hop::Follow
-    } else {
-        Hop::Stop
+    fn is_unauthenticated(&self) -> bool {
+        self.tag().as_deref() == Some("UNAUTHENTICATED")
+    }
+
+    /// A plain 404: no vAPI error in the body, so the surface itself is missing.
+    fn is_missing_surface(&self) -> bool {
+        self.status == http::StatusCode::NOT_FOUND && !is_vapi_error(&self.body, self.envelope)
+    }
+
+    fn failure(&self) -> Failure {
+        Failure::Status {
+            status: self.status.as_u16(),
+            service_unavailable: self.tag().as_deref() == Some("SERVICE_UNAVAILABLE"),
+            retry_after: self.retry_after,
+        }
+    }
+
+    fn decode<T: DeserializeOwned, E: ErrorBody>(&self, operation: &Operation<T, E>) -> Result<T, Error<E>> {
+        operation.decode(self.mode, self.status, &self.body)
     }
 }
+
+/// What one call has done so far, for its span.
+#[derive(Debug, Default)]
+pub(super) struct CallState {
+    attempts: u32,
+    status: Option<u16>,
+}
+
+/// User name and password, for a route that creates a session.
+type Credentials<'a> = Option<(&'a str, &'a str)>;
 
 impl Client {
     /// Starts configuring a client for the vCenter at `base_url`, such as
     /// `https://vcenter.example.com`.
     pub fn builder(base_url: impl Into<String>) -> ClientBuilder {
-        ClientBuilder {
-            base_url: base_url.into(),
-            session: None,
-            credentials: None,
-            mode: ApiMode::Auto,
-            root_certificates: Vec::new(),
-            accept_invalid_certificates: false,
-            crypto_provider: None,
-            timeout: None,
-            user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_owned(),
-        }
+        ClientBuilder::new(base_url.into())
     }
 
-    /// This client, sending `session` with every call.
+    pub(super) fn from_parts(inner: Arc<Inner>, sessions: Arc<Sessions>) -> Self {
+        Self { inner, sessions }
+    }
+
+    /// This client, sending `session` with every call (its own session: the clones of this
+    /// client keep theirs). With credentials, it is renewed like any other.
     pub fn with_session(&self, session: SessionId) -> Self {
-        Self { session: Some(session), ..self.clone() }
+        Self { inner: self.inner.clone(), sessions: Arc::new(Sessions::new(Some(session))) }
     }
 
     /// The session id this client sends, if any.
-    pub fn session(&self) -> Option<&SessionId> {
-        self.session.as_ref()
+    pub fn session(&self) -> Option<SessionId> {
+        self.sessions.snapshot().id
     }
 
-    /// The surface this client calls: as configured, or, for [`ApiMode::Auto`], what login found
-    /// (`Auto` until then, which calls `/api`).
+    /// The surface this client calls: as configured, or, for [`ApiMode::Auto`], what it found
+    /// (`Auto` until then, which calls `/api` first).
     pub fn mode(&self) -> ApiMode {
-        match (self.mode, self.found.load(Ordering::Relaxed)) {
+        match (self.inner.mode, self.inner.found.load(Ordering::Relaxed)) {
             (ApiMode::Auto, FOUND_CURRENT) => ApiMode::Current,
             (ApiMode::Auto, FOUND_LEGACY) => ApiMode::Legacy,
             (mode, _) => mode,
@@ -160,17 +154,26 @@ impl Client {
 
     /// The vCenter address.
     pub fn base_url(&self) -> &str {
-        &self.base_url
+        &self.inner.base_url
+    }
+
+    pub(super) fn settings(&self) -> &Settings {
+        &self.inner.settings
     }
 
     /// Sends one operation and decodes its result.
     ///
-    /// An operation that creates a session (`POST /api/session`, `POST /rest/com/vmware/cis/session`)
-    /// carries the credentials of [`ClientBuilder::credentials`], and in [`ApiMode::Auto`] finds the
-    /// surface as [`Client::login`] does.
+    /// With credentials, the client logs in first when it has no session, and once more when the
+    /// session has expired. An operation that creates a session (`POST /api/session`, `POST
+    /// /rest/com/vmware/cis/session`) carries the credentials instead of the session. In
+    /// [`ApiMode::Auto`] the first call finds the surface: a plain 404 from `/api` (no vAPI error
+    /// in its body) means a `/rest`-only vCenter, and the client calls `/rest` from then on.
     pub async fn send<T: DeserializeOwned, E: ErrorBody>(&self, operation: Operation<T, E>) -> Result<T, Error<E>> {
-        let credentials = self.credentials.as_ref().map(|c| (c.0.as_str(), c.1.expose()));
-        self.execute(&operation, credentials).await
+        let (span, started) = self.span(&operation);
+        let mut state = CallState::default();
+        let result = trace::within(&span, self.call(&operation, &mut state)).await;
+        trace::finish(&span, state.status, state.attempts, started.elapsed());
+        result
     }
 
     /// Logs in with a user name and password (HTTP basic authentication) and returns the new
@@ -178,291 +181,286 @@ impl Client {
     /// surface. In [`ApiMode::Auto`] a 404 from `/api` means a `/rest`-only vCenter, and the
     /// client calls `/rest` from then on.
     ///
-    /// Use the id with [`Client::with_session`].
+    /// Use the id with [`Client::with_session`]; or let the client log in by itself with
+    /// [`ClientBuilder::credentials`].
     pub async fn login(&self, username: &str, password: &str) -> Result<SessionId, Error<Value>> {
-        let operation =
-            Operation::<SessionId, Value>::new("runtime::Client::login", Route::api(Method::Post, "/api/session"))
-                .legacy(Legacy::new(Method::Post, "/rest/com/vmware/cis/session"));
-        self.execute(&operation, Some((username, password))).await
+        self.log_in(username, password).await.map(|(id, _)| id)
     }
 
-    /// Ends this client's session: `DELETE /api/session`, or `DELETE /rest/com/vmware/cis/session`
-    /// on the `/rest` surface.
+    /// Ends this client's session on the surface it was made on: `DELETE /api/session`, or
+    /// `DELETE /rest/com/vmware/cis/session`. A client without a session has nothing to end.
     pub async fn logout(&self) -> Result<(), Error<Value>> {
-        let operation =
-            Operation::<(), Value>::new("runtime::Client::logout", Route::api(Method::Delete, "/api/session"))
-                .legacy(Legacy::new(Method::Delete, "/rest/com/vmware/cis/session"));
-        self.execute(&operation, None).await
+        let current = self.sessions.snapshot();
+        let Some(id) = current.id.clone() else { return Ok(()) };
+        let operation = logout_operation();
+        let (span, started) = self.span(&operation);
+        let mut state = CallState::default();
+        let answer = trace::within(&span, async {
+            match current.surface {
+                Some(surface) => self.exchange(&operation, surface, Some(&id), None, &mut state).await,
+                None => self.routed(&operation, Some(&id), None, &mut state).await,
+            }
+        })
+        .await;
+        trace::finish(&span, state.status, state.attempts, started.elapsed());
+        self.sessions.clear(current.generation);
+        answer?.decode(&operation)
     }
 
-    /// Sends `operation` in this client's mode, probing the surface when it creates a session in
-    /// [`ApiMode::Auto`].
-    async fn execute<T: DeserializeOwned, E: ErrorBody>(
+    /// The span of one call, and when it started.
+    fn span<T, E>(&self, operation: &Operation<T, E>) -> (trace::Span, Instant) {
+        let route = operation.route(self.send_mode()).copied();
+        let surface = match route.map(|r| r.surface()) {
+            Some(Surface::Rest) => "rest",
+            _ => "api",
+        };
+        let (method, template) = route.map_or(("", ""), |r| (r.method().as_str(), r.path()));
+        (trace::call(operation.name(), method, template, surface), Instant::now())
+    }
+
+    /// One call: a session first when the client has credentials and none, and, when the session
+    /// turns out expired, one renewal and one more try.
+    async fn call<T: DeserializeOwned, E: ErrorBody>(
         &self,
         operation: &Operation<T, E>,
-        credentials: Option<(&str, &str)>,
+        state: &mut CallState,
     ) -> Result<T, Error<E>> {
-        let mode = match self.mode() {
+        if operation.route_in(self.send_mode())?.creates_session() {
+            let credentials =
+                self.inner.credentials.as_ref().map(|(user, password)| (user.as_str(), password.expose()));
+            return self.routed(operation, None, credentials, state).await?.decode(operation);
+        }
+        let mut renewed = false;
+        loop {
+            let current = self.current_session(operation.name()).await?;
+            let answer = self.routed(operation, current.id.as_ref(), None, state).await?;
+            if answer.is_unauthenticated() && self.inner.credentials.is_some() && !renewed {
+                self.renew(current.generation, operation.name()).await?;
+                renewed = true;
+                continue;
+            }
+            return answer.decode(operation);
+        }
+    }
+
+    /// The session to send: with credentials and none yet, after logging in.
+    async fn current_session<E>(&self, operation: &'static str) -> Result<Current, Error<E>> {
+        let current = self.sessions.snapshot();
+        if current.id.is_some() || self.inner.credentials.is_none() {
+            return Ok(current);
+        }
+        self.renew(current.generation, operation).await?;
+        Ok(self.sessions.snapshot())
+    }
+
+    /// Logs in with the client's credentials, unless another call already has since the session
+    /// of generation `seen`: single-flight, for the client and all its clones.
+    async fn renew<E>(&self, seen: u64, operation: &'static str) -> Result<(), Error<E>> {
+        let Some((user, password)) = &self.inner.credentials else { return Ok(()) };
+        let _renewing = self.sessions.renewal.lock().await;
+        if self.sessions.snapshot().generation != seen {
+            return Ok(());
+        }
+        match self.log_in(user, password.expose()).await {
+            Ok((id, surface)) => {
+                self.sessions.replace(id, surface);
+                trace::logged_in(operation, if surface == ApiMode::Legacy { "rest" } else { "api" });
+                Ok(())
+            }
+            Err(source) => Err(Error::Login { operation, source: Box::new(source) }),
+        }
+    }
+
+    /// A login, and the surface it was made on.
+    async fn log_in(&self, username: &str, password: &str) -> Result<(SessionId, ApiMode), Error<Value>> {
+        let operation = login_operation();
+        let (span, started) = self.span(&operation);
+        let mut state = CallState::default();
+        let credentials = Some((username, password));
+        let answer = trace::within(&span, self.routed(&operation, None, credentials, &mut state)).await;
+        trace::finish(&span, state.status, state.attempts, started.elapsed());
+        let answer = answer?;
+        Ok((answer.decode(&operation)?, answer.mode))
+    }
+
+    /// The mode calls are sent in before [`ApiMode::Auto`] has found the surface: `/api` first.
+    fn send_mode(&self) -> ApiMode {
+        match self.mode() {
             _ if !HAS_API_SURFACE => ApiMode::Legacy,
             ApiMode::Auto => ApiMode::Current,
             mode => mode,
-        };
-        let probing = self.mode() == ApiMode::Auto && HAS_API_SURFACE && operation.route_in(mode)?.creates_session();
-        let (status, body) = self.exchange(operation, mode, credentials).await?;
-        if probing && status == http::StatusCode::NOT_FOUND && operation.legacy_route().is_some() {
-            let (status, body) = self.exchange(operation, ApiMode::Legacy, credentials).await?;
-            if status.is_success() {
-                self.found.store(FOUND_LEGACY, Ordering::Relaxed);
-            }
-            return operation.decode(ApiMode::Legacy, status, body.as_ref());
         }
-        if probing && status.is_success() {
-            self.found.store(FOUND_CURRENT, Ordering::Relaxed);
-        }
-        operation.decode(mode, status, body.as_ref())
     }
 
-    /// One request and its response. Credentials go only to a route that creates a session,
-    /// which gets no session header.
+    /// Sends `operation` in this client's mode; in [`ApiMode::Auto`], while the surface is
+    /// unknown, finds it: a plain 404 from `/api` sends the call to its `/rest` twin, and
+    /// whichever surface answered is remembered.
+    async fn routed<T, E>(
+        &self,
+        operation: &Operation<T, E>,
+        session: Option<&SessionId>,
+        credentials: Credentials<'_>,
+        state: &mut CallState,
+    ) -> Result<Answer, Error<E>> {
+        let probing = self.inner.mode == ApiMode::Auto
+            && self.inner.found.load(Ordering::Relaxed) == UNKNOWN
+            && HAS_API_SURFACE
+            && operation.legacy_route().is_some()
+            && operation.route(ApiMode::Current).is_some_and(|r| r.surface() == Surface::Api);
+        let answer = self.exchange(operation, self.send_mode(), session, credentials, state).await?;
+        if !probing {
+            return Ok(answer);
+        }
+        if !answer.is_missing_surface() {
+            self.inner.found.store(FOUND_CURRENT, Ordering::Relaxed);
+            return Ok(answer);
+        }
+        let legacy = self.exchange(operation, ApiMode::Legacy, session, credentials, state).await?;
+        if !legacy.is_missing_surface() {
+            self.inner.found.store(FOUND_LEGACY, Ordering::Relaxed);
+        }
+        Ok(legacy)
+    }
+
+    /// Sends `operation` in `mode`, and again (as the retry policy says) when an idempotent call
+    /// meets a failure that waiting may cure.
     async fn exchange<T, E>(
         &self,
         operation: &Operation<T, E>,
         mode: ApiMode,
-        credentials: Option<(&str, &str)>,
-    ) -> Result<(http::StatusCode, impl AsRef<[u8]>), Error<E>> {
-        let creates_session = operation.route_in(mode)?.creates_session();
-        let session = if creates_session { None } else { self.session.as_ref() };
-        let request = operation.http_request(&self.base_url, session, mode)?;
-        let transport =
-            |source: reqwest::Error| Error::Transport { operation: operation.name(), source: Box::new(source) };
-        let mut request = reqwest::Request::try_from(request).map_err(transport)?;
+        session: Option<&SessionId>,
+        credentials: Credentials<'_>,
+        state: &mut CallState,
+    ) -> Result<Answer, Error<E>> {
+        let policy = self.inner.settings.retry;
+        let idempotent = operation.is_idempotent();
+        let mut jitter = Jitter::new();
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            state.attempts += 1;
+            let result = self.attempt(operation, mode, session, credentials).await;
+            let failure = match &result {
+                Ok(answer) => {
+                    state.status = Some(answer.status.as_u16());
+                    (!answer.status.is_success()).then(|| answer.failure())
+                }
+                Err((_, failure)) => Some(failure.clone()),
+            };
+            let Some(failure) = failure.filter(|_| idempotent) else { return result.map_err(|(error, _)| error) };
+            let Some(delay) = policy.next(attempt, &failure, &mut jitter) else {
+                return result.map_err(|(error, _)| error);
+            };
+            trace::retry(operation.name(), attempt, &failure.to_string(), delay);
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    /// One attempt: the request built for `mode`, sent, and its answer read within the limits.
+    async fn attempt<T, E>(
+        &self,
+        operation: &Operation<T, E>,
+        mode: ApiMode,
+        session: Option<&SessionId>,
+        credentials: Credentials<'_>,
+    ) -> Result<Answer, (Error<E>, Failure)> {
+        let route = *operation.route_in(mode).map_err(|e| (e, Failure::Other))?;
+        let creates_session = route.creates_session();
+        let session = if creates_session { None } else { session };
+        let request = operation.http_request(&self.inner.base_url, session, mode).map_err(|e| (e, Failure::Other))?;
+        let name = operation.name();
+        let mut request = reqwest::Request::try_from(request).map_err(|e| self.send_error(name, e))?;
         if let (true, Some((username, password))) = (creates_session, credentials) {
-            request = reqwest::RequestBuilder::from_parts(self.http.clone(), request)
+            request = reqwest::RequestBuilder::from_parts(self.inner.http.clone(), request)
                 .basic_auth(username, Some(password))
                 .build()
-                .map_err(transport)?;
+                .map_err(|e| self.send_error(name, e))?;
             if let Some(value) = request.headers_mut().get_mut(http::header::AUTHORIZATION) {
                 value.set_sensitive(true);
             }
         }
-        let response = self.http.execute(request).await.map_err(transport)?;
+        let limit = operation.own_timeout().unwrap_or(self.inner.settings.timeout);
+        let envelope = route.surface() == Surface::Rest;
+        match tokio::time::timeout(limit, self.round_trip(request, name)).await {
+            Ok(Ok((status, body, retry_after))) => Ok(Answer { mode, status, body, envelope, retry_after }),
+            Ok(Err(failed)) => Err(failed),
+            Err(_) => Err((Error::Timeout { operation: name, limit: Limit::Request, after: limit }, Failure::Other)),
+        }
+    }
+
+    /// Sends a request and reads its answer, body included, up to the body limit.
+    async fn round_trip<E>(
+        &self,
+        request: reqwest::Request,
+        operation: &'static str,
+    ) -> Result<(http::StatusCode, Vec<u8>, Option<Duration>), (Error<E>, Failure)> {
+        let mut response = self.inner.http.execute(request).await.map_err(|e| self.send_error(operation, e))?;
+        if response.url().origin() != self.inner.origin.origin() {
+            let source = "the HTTP client followed a redirect to another origin; its answer was discarded";
+            return Err((Error::Transport { operation, source: source.into() }, Failure::Other));
+        }
         let status = response.status();
-        let body = response.bytes().await.map_err(transport)?;
-        Ok((status, body))
-    }
-}
-
-impl ClientBuilder {
-    /// Sends this session id with every call.
-    pub fn session(mut self, session: SessionId) -> Self {
-        self.session = Some(session);
-        self
-    }
-
-    /// The user name and password that operations creating a session send (HTTP basic
-    /// authentication), such as the generated `session::create()`. They go with no other call.
-    pub fn credentials(mut self, username: impl Into<String>, password: impl Into<Secret>) -> Self {
-        self.credentials = Some((username.into(), password.into()));
-        self
-    }
-
-    /// Chooses the surface to call (default [`ApiMode::Auto`]); [`ApiMode::Legacy`] for vCenter
-    /// releases before 7.0 U2.
-    pub fn mode(mut self, mode: ApiMode) -> Self {
-        self.mode = mode;
-        self
-    }
-
-    /// Trusts the PEM-encoded root certificates in `pem` (for example the vCenter's VMCA root, or
-    /// a bundle) in addition to the platform's trust store. Fails when `pem` holds none.
-    pub fn add_root_certificate_pem(mut self, pem: &[u8]) -> Result<Self, ClientError> {
-        let certificates = CertificateDer::pem_slice_iter(pem)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| ClientError::Certificate(e.to_string()))?;
-        if certificates.is_empty() {
-            return Err(ClientError::NoCertificate);
+        let retry_after = response
+            .headers()
+            .get(http::header::RETRY_AFTER)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| retry::retry_after(value, std::time::SystemTime::now().into()));
+        let limit = self.inner.settings.body_limit;
+        let too_large = || (Error::BodyTooLarge { operation, limit }, Failure::Other);
+        if response.content_length().is_some_and(|length| length > limit) {
+            return Err(too_large());
         }
-        // Parsed now, so that a broken certificate fails here and not at the first call.
-        let mut store = rustls::RootCertStore::empty();
-        for certificate in &certificates {
-            store.add(certificate.clone()).map_err(|e| ClientError::Certificate(e.to_string()))?;
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| self.send_error(operation, e))? {
+            if (body.len() + chunk.len()) as u64 > limit {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
         }
-        self.root_certificates.extend(certificates);
-        Ok(self)
+        Ok((status, body, retry_after))
     }
 
-    /// The rustls crypto provider of this client's TLS configuration, instead of the process-wide
-    /// default or the crate's own (see [`ClientBuilder`]). Nothing is installed
-    /// process-wide.
-    pub fn crypto_provider(mut self, provider: Arc<CryptoProvider>) -> Self {
-        self.crypto_provider = Some(provider);
-        self
-    }
-
-    /// **Turns off TLS certificate verification.** Anyone on the network path can then read and
-    /// change the traffic, session ids included. Prefer [`ClientBuilder::add_root_certificate_pem`]
-    /// with the vCenter's root certificate; use this only against a lab vCenter you control.
-    pub fn danger_accept_invalid_certificates(mut self, accept: bool) -> Self {
-        self.accept_invalid_certificates = accept;
-        self
-    }
-
-    /// Gives up on a call after `timeout` (no limit by default).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
-        self
-    }
-
-    /// Sets the `User-Agent` header.
-    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.user_agent = user_agent.into();
-        self
-    }
-
-    /// Builds the client.
-    ///
-    /// Redirects are followed (up to 10) only within the vCenter's origin: the session header is
-    /// never sent to another host, port or scheme. A redirect elsewhere is returned as the 3xx
-    /// response, an [`Error::Api`].
-    pub fn build(self) -> Result<Client, ClientError> {
-        let tls = tls_config(self.crypto_provider, self.root_certificates, self.accept_invalid_certificates)?;
-        let redirects = reqwest::redirect::Policy::custom(|attempt| match hop(attempt.previous(), attempt.url()) {
-            Hop::Follow => attempt.follow(),
-            Hop::Stop => attempt.stop(),
-            Hop::TooMany => attempt.error("too many redirects"),
-        });
-        let mut builder =
-            reqwest::Client::builder().user_agent(self.user_agent).redirect(redirects).tls_backend_preconfigured(tls);
-        if let Some(timeout) = self.timeout {
-            builder = builder.timeout(timeout);
+    /// The error of a request that could not be sent or read: its URL (which may carry a
+    /// secret in its query) taken out, a connect timeout told apart.
+    fn send_error<E>(&self, operation: &'static str, error: reqwest::Error) -> (Error<E>, Failure) {
+        let failure = if error.is_connect() { Failure::Connect } else { Failure::Other };
+        if let (true, true, Some(after)) = (error.is_connect(), error.is_timeout(), self.inner.settings.connect_timeout)
+        {
+            return (Error::Timeout { operation, limit: Limit::Connect, after }, failure);
         }
-        Ok(Client {
-            http: builder.build()?,
-            base_url: Arc::from(self.base_url.trim_end_matches('/')),
-            session: self.session,
-            credentials: self.credentials.map(Arc::new),
-            mode: self.mode,
-            found: Arc::new(AtomicU8::new(UNKNOWN)),
-        })
+        (Error::Transport { operation, source: Box::new(error.without_url()) }, failure)
     }
 }
 
-/// The provider this client's TLS uses: the one given, else the process-wide default, else the
-/// crate's own (aws-lc-rs, with the cargo feature `client`).
-fn crypto_provider(given: Option<Arc<CryptoProvider>>) -> Option<Arc<CryptoProvider>> {
-    given.or_else(|| CryptoProvider::get_default().cloned()).or_else(own_provider)
-}
-
-#[cfg(feature = "client")]
-fn own_provider() -> Option<Arc<CryptoProvider>> {
-    Some(Arc::new(rustls::crypto::aws_lc_rs::default_provider()))
-}
-
-#[cfg(not(feature = "client"))]
-fn own_provider() -> Option<Arc<CryptoProvider>> {
-    None
-}
-
-/// This client's TLS configuration: the platform's roots and `roots` checked by
-/// rustls-platform-verifier, or nothing checked when the caller opted out by name.
-fn tls_config(
-    provider: Option<Arc<CryptoProvider>>,
-    roots: Vec<CertificateDer<'static>>,
-    accept_invalid_certificates: bool,
-) -> Result<rustls::ClientConfig, ClientError> {
-    let provider = crypto_provider(provider).ok_or(ClientError::NoCryptoProvider)?;
-    let builder =
-        rustls::ClientConfig::builder_with_provider(provider.clone()).with_safe_default_protocol_versions()?;
-    let verifier: Arc<dyn rustls::client::danger::ServerCertVerifier> = if accept_invalid_certificates {
-        Arc::new(AcceptAnyCertificate(provider))
-    } else if roots.is_empty() {
-        Arc::new(rustls_platform_verifier::Verifier::new(provider)?)
-    } else {
-        Arc::new(with_extra_roots(roots, provider)?)
-    };
-    let mut config = builder.dangerous().with_custom_certificate_verifier(verifier).with_no_client_auth();
-    config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    Ok(config)
-}
-
-#[cfg(not(target_os = "android"))]
-fn with_extra_roots(
-    roots: Vec<CertificateDer<'static>>,
-    provider: Arc<CryptoProvider>,
-) -> Result<rustls_platform_verifier::Verifier, ClientError> {
-    Ok(rustls_platform_verifier::Verifier::new_with_extra_roots(roots, provider)?)
-}
-
-/// Android's platform verifier takes no roots but the system's.
-#[cfg(target_os = "android")]
-fn with_extra_roots(
-    _roots: Vec<CertificateDer<'static>>,
-    _provider: Arc<CryptoProvider>,
-) -> Result<rustls_platform_verifier::Verifier, ClientError> {
-    Err(ClientError::Certificate("extra root certificates are not supported on Android".to_owned()))
-}
-
-/// What [`ClientBuilder::danger_accept_invalid_certificates`] asks for: any certificate for any
-/// name. Signatures are still checked, so that the handshake itself is sound.
-#[derive(Debug)]
-struct AcceptAnyCertificate(Arc<CryptoProvider>);
-
-impl rustls::client::danger::ServerCertVerifier for AcceptAnyCertificate {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &rustls::pki_types::ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: rustls::pki_types::UnixTime,
-    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
-        Ok(rustls::client::danger::ServerCertVerified::assertion())
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Connect => f.write_str("connect error"),
+            Failure::Status { status, .. } => write!(f, "HTTP {status}"),
+            Failure::Other => f.write_str("transport error"),
+        }
     }
+}
 
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        certificate: &CertificateDer<'_>,
-        signature: &rustls::DigitallySignedStruct,
-    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
-        let algorithms = &self.0.signature_verification_algorithms;
-        rustls::crypto::verify_tls12_signature(message, certificate, signature, algorithms)
-    }
+/// `POST /api/session` (`/rest/com/vmware/cis/session`).
+fn login_operation() -> Operation<SessionId, Value> {
+    Operation::new("runtime::Client::login", Route::api(Method::Post, "/api/session"))
+        .legacy(Legacy::new(Method::Post, "/rest/com/vmware/cis/session"))
+}
 
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        certificate: &CertificateDer<'_>,
-        signature: &rustls::DigitallySignedStruct,
-    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
-        let algorithms = &self.0.signature_verification_algorithms;
-        rustls::crypto::verify_tls13_signature(message, certificate, signature, algorithms)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
-        self.0.signature_verification_algorithms.supported_schemes()
-    }
+/// `DELETE /api/session` (`/rest/com/vmware/cis/session`).
+fn logout_operation() -> Operation<(), Value> {
+    Operation::new("runtime::Client::logout", Route::api(Method::Delete, "/api/session"))
+        .legacy(Legacy::new(Method::Delete, "/rest/com/vmware/cis/session"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn url(text: &str) -> reqwest::Url {
-        reqwest::Url::parse(text).unwrap()
-    }
-
-    #[test]
-    fn redirects_stay_within_the_origin() {
-        let from = [url("https://vc.example.com/api/session")];
-        assert_eq!(hop(&from, &url("https://vc.example.com/api/other?x=1")), Hop::Follow);
-        assert_eq!(hop(&from, &url("https://evil.example.com/api/session")), Hop::Stop);
-        assert_eq!(hop(&from, &url("https://vc.example.com:8443/api/session")), Hop::Stop, "another port");
-        assert_eq!(hop(&from, &url("http://vc.example.com/api/session")), Hop::Stop, "another scheme");
-        assert_eq!(hop(&[], &url("https://vc.example.com/")), Hop::Stop);
-        let many: Vec<reqwest::Url> = (0..11).map(|i| url(&format!("https://vc.example.com/{i}"))).collect();
-        assert_eq!(hop(&many, &url("https://vc.example.com/x")), Hop::TooMany);
-        assert_eq!(hop(&many[..10], &url("https://vc.example.com/x")), Hop::Follow);
+    #[cfg(feature = "client")]
+    fn client() -> Client {
+        Client::builder("https://vc.example.com/").build().unwrap()
     }
 
     #[test]
@@ -481,53 +479,45 @@ mod tests {
 
     #[test]
     #[cfg(feature = "client")]
-    fn auto_mode_remembers_what_login_found_across_clones() {
-        let client = Client::builder("https://vc.example.com").build().unwrap();
+    fn auto_mode_remembers_what_it_found_across_clones() {
+        let client = client();
         let clone = client.with_session(SessionId::new("x"));
         assert_eq!(client.mode(), ApiMode::Auto);
-        client.found.store(FOUND_LEGACY, Ordering::Relaxed);
+        client.inner.found.store(FOUND_LEGACY, Ordering::Relaxed);
         assert_eq!(clone.mode(), ApiMode::Legacy);
         let fixed = Client::builder("https://vc.example.com").mode(ApiMode::Current).build().unwrap();
-        fixed.found.store(FOUND_LEGACY, Ordering::Relaxed);
+        fixed.inner.found.store(FOUND_LEGACY, Ordering::Relaxed);
         assert_eq!(fixed.mode(), ApiMode::Current, "an explicit mode is kept");
     }
 
     #[test]
     #[cfg(feature = "client")]
-    fn the_client_installs_no_process_wide_crypto_provider() {
-        let client = Client::builder("https://vc.example.com").build();
-        assert!(client.is_ok(), "{client:?}");
-        assert!(CryptoProvider::get_default().is_none(), "building a client installed a process-wide provider");
+    fn clones_share_the_session_and_with_session_does_not() {
+        let client = client();
+        let clone = client.clone();
+        client.sessions.replace(SessionId::new("a"), ApiMode::Current);
+        assert_eq!(clone.session().map(|s| s.expose().to_owned()), Some("a".to_owned()));
+        let other = client.with_session(SessionId::new("b"));
+        client.sessions.replace(SessionId::new("c"), ApiMode::Current);
+        assert_eq!(other.session().map(|s| s.expose().to_owned()), Some("b".to_owned()));
     }
 
     #[test]
-    #[cfg(feature = "client")]
-    fn a_given_crypto_provider_comes_first() {
-        let given = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-        let chosen = crypto_provider(Some(given.clone())).expect("a provider");
-        assert!(Arc::ptr_eq(&given, &chosen));
-        let own = crypto_provider(None).expect("the crate's own provider, aws-lc-rs");
-        let names: Vec<String> = own.kx_groups.iter().map(|g| format!("{:?}", g.name())).collect();
-        assert_eq!(names.first().map(String::as_str), Some("X25519MLKEM768"), "post-quantum first: {names:?}");
-        let built = Client::builder("https://vc.example.com").crypto_provider(given).build();
-        assert!(built.is_ok(), "{built:?}");
-    }
-
-    #[test]
-    #[cfg(not(feature = "client"))]
-    fn without_a_provider_the_client_says_so() {
-        let error = Client::builder("https://vc.example.com").build().expect_err("no provider");
-        assert!(matches!(error, ClientError::NoCryptoProvider), "{error}");
-        assert!(error.to_string().contains("ClientBuilder::crypto_provider"), "{error}");
-    }
-
-    #[test]
-    fn pem_roots_are_validated() {
-        assert!(matches!(
-            Client::builder("https://vc").add_root_certificate_pem(b"not pem"),
-            Err(ClientError::NoCertificate)
-        ));
-        let broken = b"-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n";
-        assert!(Client::builder("https://vc").add_root_certificate_pem(broken).is_err());
+    fn answers_say_what_they_stand_for() {
+        let answer = |status: u16, body: &str, envelope: bool| Answer {
+            mode: ApiMode::Current,
+            status: http::StatusCode::from_u16(status).unwrap(),
+            body: body.as_bytes().to_vec(),
+            envelope,
+            retry_after: None,
+        };
+        assert!(answer(401, "", false).is_unauthenticated());
+        let rest = r#"{"type": "com.vmware.vapi.std.errors.unauthenticated", "value": {}}"#;
+        assert!(answer(400, rest, true).is_unauthenticated());
+        assert!(!answer(403, "", false).is_unauthenticated());
+        assert!(answer(404, "404 page not found", false).is_missing_surface());
+        assert!(!answer(404, r#"{"error_type": "NOT_FOUND", "messages": []}"#, false).is_missing_surface());
+        let unavailable = answer(500, r#"{"error_type": "SERVICE_UNAVAILABLE"}"#, false).failure();
+        assert_eq!(unavailable, Failure::Status { status: 500, service_unavailable: true, retry_after: None });
     }
 }

@@ -46,23 +46,48 @@ pub fn status_tag(status: http::StatusCode) -> Option<&'static str> {
     })
 }
 
-/// Decodes an error body by the rules in the [module docs](super): the `/rest` envelope is
-/// unwrapped (its `type` becomes the tag), a tag the body lacks comes from the status, and a body
-/// that is empty or not JSON stands for `{}` when the status implies a tag. `None` when nothing
-/// fits `E`.
-pub(super) fn decode_error<E: ErrorBody>(body: &[u8], envelope: bool, status: http::StatusCode) -> Option<E> {
-    let parsed = serde_json::from_slice::<Value>(body.trim_ascii()).ok();
-    let (mut value, mut tag) = match parsed {
+/// An error body parsed by the rules in the [module docs](super): the JSON it holds (the
+/// `/rest` envelope's `value`), and the tag the envelope's `type` gives.
+fn parse_error_body(body: &[u8], envelope: bool) -> (Option<Value>, Option<String>) {
+    match serde_json::from_slice::<Value>(body.trim_ascii()).ok() {
         Some(Value::Object(mut map)) if envelope && map.contains_key("type") && map.contains_key("value") => {
             let tag = map.get("type").and_then(Value::as_str).map(wire::vapi_type_to_tag);
             (map.remove("value"), tag)
         }
         other => (other, None),
-    };
+    }
+}
+
+#[cfg(feature = "client-no-provider")]
+/// The standard error tag a body names itself: the `/rest` envelope's `type`, or the vAPI
+/// discriminator `error_type`.
+fn body_tag(body: &[u8], envelope: bool) -> Option<String> {
+    let (value, tag) = parse_error_body(body, envelope);
+    tag.or_else(|| value?.get("error_type")?.as_str().map(str::to_owned))
+}
+
+#[cfg(feature = "client-no-provider")]
+/// The standard error a response stands for: the tag its body names, else the one its status
+/// implies (see [`status_tag`]). The client uses it to recognise an expired session and a
+/// service that is not available, whatever the operation's error type.
+pub(super) fn error_tag(body: &[u8], envelope: bool, status: http::StatusCode) -> Option<String> {
+    body_tag(body, envelope).or_else(|| status_tag(status).map(str::to_owned))
+}
+
+#[cfg(feature = "client-no-provider")]
+/// Whether an error body is a vAPI error (it names its type), rather than a bare status page.
+pub(super) fn is_vapi_error(body: &[u8], envelope: bool) -> bool {
+    body_tag(body, envelope).is_some()
+}
+
+/// Decodes an error body by the rules in the [module docs](super): the `/rest` envelope is
+/// unwrapped (its `type` becomes the tag), a tag the body lacks comes from the status, and a body
+/// that is empty or not JSON stands for `{}` when the status implies a tag. `None` when nothing
+/// fits `E`.
+pub(super) fn decode_error<E: ErrorBody>(body: &[u8], envelope: bool, status: http::StatusCode) -> Option<E> {
+    let (mut value, envelope_tag) = parse_error_body(body, envelope);
     if let Some(property) = E::DISCRIMINATOR {
-        if tag.is_none() {
-            tag = status_tag(status).map(str::to_owned);
-        }
+        let tag = envelope_tag.or_else(|| status_tag(status).map(str::to_owned));
         if value.is_none() && tag.is_some() {
             value = Some(Value::Object(serde_json::Map::new()));
         }
@@ -73,8 +98,56 @@ pub(super) fn decode_error<E: ErrorBody>(body: &[u8], envelope: bool, status: ht
     serde_json::from_value(value?).ok()
 }
 
+#[cfg(feature = "client-no-provider")]
+/// Decodes the `error` of a failed task: a vAPI error structure, or (as the 7.0.3 spec types it)
+/// a string, which may hold that structure as JSON. `None` when nothing fits `E`.
+pub(super) fn decode_task_error<E: ErrorBody>(raw: &Value) -> Option<E> {
+    let value = match raw {
+        Value::String(text) => serde_json::from_str::<Value>(text).unwrap_or_else(|_| raw.clone()),
+        other => other.clone(),
+    };
+    serde_json::from_value(value).ok()
+}
+
+/// The first message of a vAPI error (`messages[0].default_message`), or the text of a plain
+/// string error, for error texts.
+fn vapi_message(error: &Value) -> Option<String> {
+    match error {
+        Value::String(text) => match serde_json::from_str::<Value>(text) {
+            Ok(parsed @ Value::Object(_)) => vapi_message(&parsed),
+            _ => Some(text.clone()),
+        },
+        Value::Object(map) => map
+            .get("messages")
+            .and_then(|m| m.get(0))
+            .and_then(|m| m.get("default_message"))
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        _ => None,
+    }
+}
+
+/// At most `limit` characters of `text`, with `...` when cut.
+fn cut(text: &str, limit: usize) -> String {
+    match text.char_indices().nth(limit) {
+        Some((at, _)) => format!("{}...", &text[..at]),
+        None => text.to_owned(),
+    }
+}
+
+/// The innermost cause of an error chain: the most specific thing that went wrong.
+fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = error;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    cause.to_string()
+}
+
 /// An error response from vCenter: a non-2xx status, with the body decoded when possible.
-#[derive(Debug, Clone)]
+///
+/// `Debug` shows the body as text, cut after 2,000 characters; `Display` after 300.
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ApiError<E> {
     /// The Rust path of the operation, for example `vcenter::vm::get`.
@@ -87,17 +160,24 @@ pub struct ApiError<E> {
     pub body: Vec<u8>,
 }
 
+impl<E: fmt::Debug> fmt::Debug for ApiError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("error", &self.error)
+            .field("body", &cut(&String::from_utf8_lossy(&self.body), 2000))
+            .finish()
+    }
+}
+
 impl<E> fmt::Display for ApiError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "`{}` failed with HTTP {}", self.operation, self.status)?;
         let body = String::from_utf8_lossy(&self.body);
         let body = body.trim();
         if !body.is_empty() {
-            const LIMIT: usize = 300;
-            match body.char_indices().nth(LIMIT) {
-                Some((cut, _)) => write!(f, ": {}...", &body[..cut])?,
-                None => write!(f, ": {body}")?,
-            }
+            write!(f, ": {}", cut(body, 300))?;
         }
         Ok(())
     }
@@ -105,15 +185,38 @@ impl<E> fmt::Display for ApiError<E> {
 
 impl<E: fmt::Debug> std::error::Error for ApiError<E> {}
 
+/// Which limit a call ran into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Limit {
+    /// The connection to the vCenter was not made in time (`ClientBuilder::connect_timeout`).
+    Connect,
+    /// The response, body included, did not arrive in time (`ClientBuilder::timeout`, or
+    /// `Operation::timeout` for one call).
+    Request,
+}
+
+impl fmt::Display for Limit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Limit::Connect => "connect timeout",
+            Limit::Request => "request timeout",
+        })
+    }
+}
+
 /// Why a call did not produce its result.
+///
+/// No variant holds a request's URL or body: a `format: password` value that a `/rest` twin takes
+/// in its query never reaches an error's `Display`, `Debug` or source chain.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error<E> {
     /// The server answered with an error status.
     #[error(transparent)]
     Api(Box<ApiError<E>>),
-    /// The request could not be built (an invalid base URL or header value, or a body that does
-    /// not serialize).
+    /// The request could not be built (an invalid base URL or header value, a path parameter
+    /// left empty, or a body that does not serialize).
     #[error("could not build the request of `{operation}`: {reason}")]
     Request {
         /// The Rust path of the operation.
@@ -131,38 +234,102 @@ pub enum Error<E> {
         reason: &'static str,
     },
     /// The request could not be sent or the response could not be read.
-    #[error("could not send `{operation}`")]
+    #[error("could not send `{operation}`: {}", root_cause(source.as_ref()))]
     Transport {
         /// The Rust path of the operation.
         operation: &'static str,
-        /// The HTTP client's error.
+        /// The HTTP client's error, without the request's URL.
         #[source]
         source: Box<dyn std::error::Error + Send + Sync + 'static>,
     },
+    /// A limit ran out before the answer arrived.
+    #[error("`{operation}` got no answer within the {limit} of {}", seconds(*after))]
+    Timeout {
+        /// The Rust path of the operation.
+        operation: &'static str,
+        /// Which limit.
+        limit: Limit,
+        /// How long it was.
+        after: std::time::Duration,
+    },
+    /// The response body is larger than the client accepts (`ClientBuilder::body_limit`); it was
+    /// not read.
+    #[error("the response of `{operation}` is larger than the body limit of {limit} bytes")]
+    BodyTooLarge {
+        /// The Rust path of the operation.
+        operation: &'static str,
+        /// The limit, in bytes.
+        limit: u64,
+    },
     /// The server answered with success but the body does not fit the declared type.
-    #[error("could not decode the HTTP {status} response of `{operation}`")]
+    #[error("could not decode the HTTP {status} response of `{operation}`: {source}")]
     Decode {
         /// The Rust path of the operation.
         operation: &'static str,
         /// The HTTP status.
         status: http::StatusCode,
-        /// The raw response body.
+        /// The raw response body (empty for an operation that creates a session, whose answer is
+        /// the session id).
         body: Vec<u8>,
         /// What did not fit.
         #[source]
         source: serde_json::Error,
     },
+    /// The session had expired, and logging in again with the client's credentials failed.
+    #[error("`{operation}`: the session expired, and logging in again failed: {source}")]
+    Login {
+        /// The Rust path of the operation.
+        operation: &'static str,
+        /// Why the login failed.
+        #[source]
+        source: Box<Error<Value>>,
+    },
+    /// The vCenter task ended in `FAILED`.
+    #[error("task `{task}` failed{}", vapi_message(raw).map(|m| format!(": {m}")).unwrap_or_default())]
+    TaskFailed {
+        /// The task's identifier.
+        task: String,
+        /// The task's error, decoded into the operation's error type when it fits (boxed: an
+        /// error union is large, and `Result<T, Error<E>>` should not be).
+        error: Option<Box<E>>,
+        /// The task's error as the server sent it: a vAPI error structure or a string.
+        raw: Value,
+    },
+    /// Waiting for a task ran past its deadline (`ClientBuilder::task_deadline`, or
+    /// `Wait::deadline`); the task may still be running.
+    #[error("task `{task}` did not end within {}", seconds(*waited))]
+    TaskTimeout {
+        /// The task's identifier.
+        task: String,
+        /// How long the client waited.
+        waited: std::time::Duration,
+    },
+}
+
+/// A duration for people: `300 s`, `1.5 s`, `250 ms`.
+fn seconds(duration: std::time::Duration) -> String {
+    if duration < std::time::Duration::from_secs(1) {
+        format!("{} ms", duration.as_millis())
+    } else if duration.subsec_millis() == 0 {
+        format!("{} s", duration.as_secs())
+    } else {
+        format!("{:.1} s", duration.as_secs_f64())
+    }
 }
 
 impl<E> Error<E> {
-    /// The Rust path of the operation that failed.
+    /// The Rust path of the operation that failed (`runtime::Client::wait` for a task).
     pub fn operation(&self) -> &'static str {
         match self {
             Error::Api(api) => api.operation,
             Error::Request { operation, .. }
             | Error::Unavailable { operation, .. }
             | Error::Transport { operation, .. }
-            | Error::Decode { operation, .. } => operation,
+            | Error::Timeout { operation, .. }
+            | Error::BodyTooLarge { operation, .. }
+            | Error::Decode { operation, .. }
+            | Error::Login { operation, .. } => operation,
+            Error::TaskFailed { .. } | Error::TaskTimeout { .. } => WAIT,
         }
     }
 
@@ -171,18 +338,27 @@ impl<E> Error<E> {
         match self {
             Error::Api(api) => Some(api.status),
             Error::Decode { status, .. } => Some(*status),
-            Error::Request { .. } | Error::Unavailable { .. } | Error::Transport { .. } => None,
-        }
-    }
-
-    /// The decoded error, when the server sent one of the declared type or its status implies one.
-    pub fn api_error(&self) -> Option<&E> {
-        match self {
-            Error::Api(api) => api.error.as_ref(),
             _ => None,
         }
     }
+
+    /// The decoded error: the one the server sent (or its status implies), or a failed task's.
+    pub fn api_error(&self) -> Option<&E> {
+        match self {
+            Error::Api(api) => api.error.as_ref(),
+            Error::TaskFailed { error, .. } => error.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Whether a limit ran out ([`Error::Timeout`], [`Error::TaskTimeout`]).
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout { .. } | Error::TaskTimeout { .. })
+    }
 }
+
+/// The operation name that task errors carry.
+pub(super) const WAIT: &str = "runtime::Client::wait";
 
 #[cfg(test)]
 mod tests {
@@ -274,13 +450,15 @@ mod tests {
             operation: "vcenter::vm::get",
             status: status(404),
             error: Some(Vapi::NotFound { messages: vec![] }),
-            body: "é".repeat(400).into_bytes(),
+            body: "é".repeat(2500).into_bytes(),
         }));
         assert_eq!(api.operation(), "vcenter::vm::get");
         assert_eq!(api.status(), Some(status(404)));
         assert!(matches!(api.api_error(), Some(Vapi::NotFound { .. })));
         let text = api.to_string();
         assert!(text.starts_with("`vcenter::vm::get` failed with HTTP 404 Not Found: é") && text.ends_with("..."));
+        let debug = format!("{api:?}");
+        assert!(debug.contains("body: \"éé") && debug.chars().count() < 2200 && debug.ends_with("...\" })"), "{debug}");
         let unavailable: Error<Vapi> = Error::Unavailable { operation: "x::y", reason: "no twin" };
         assert_eq!(unavailable.to_string(), "`x::y` is not available on the /rest surface: no twin");
         assert_eq!(unavailable.status(), None);

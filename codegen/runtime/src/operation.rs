@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::marker::PhantomData;
+use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -73,6 +74,10 @@ pub struct Operation<T, E = Value> {
     body: Option<Value>,
     /// Why an input could not be encoded (reported when the request is built).
     invalid: Option<String>,
+    /// This call's request timeout, instead of the client's.
+    timeout: Option<Duration>,
+    /// Whether this call may be sent twice; `None` goes by the method of its own route.
+    idempotent: Option<bool>,
     types: PhantomData<fn() -> (T, E)>,
 }
 
@@ -88,8 +93,38 @@ impl<T, E> Operation<T, E> {
             inputs: Vec::new(),
             body: None,
             invalid: None,
+            timeout: None,
+            idempotent: None,
             types: PhantomData,
         }
+    }
+
+    /// Gives this call its own request timeout, instead of the client's
+    /// (`ClientBuilder::timeout`): for a call known to take long, such as an OVF deployment.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Says whether this call may be sent again after a failure that may have reached the server
+    /// (see `RetryPolicy`). By default only calls whose own route is `GET`, `HEAD` or `OPTIONS`
+    /// are; mark a call `true` only when sending it twice does no harm.
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.idempotent = Some(idempotent);
+        self
+    }
+
+    /// This call's own request timeout, if it has one.
+    #[cfg(feature = "client-no-provider")]
+    pub(super) fn own_timeout(&self) -> Option<Duration> {
+        self.timeout
+    }
+
+    /// Whether this call may be retried (see [`Operation::idempotent`]).
+    #[cfg(feature = "client-no-provider")]
+    pub(super) fn is_idempotent(&self) -> bool {
+        use super::Method::{Get, Head, Options};
+        self.idempotent.unwrap_or(matches!(self.route.method(), Get | Head | Options))
     }
 
     fn input<V: Serialize + ?Sized>(mut self, name: &'static str, place: Place, value: &V) -> Self {
@@ -210,6 +245,15 @@ impl<T, E> Operation<T, E> {
             None => self.own_parts(),
         };
         let route = twin.map_or(&self.route, Legacy::route);
+        for name in wire::template_names(route.path()) {
+            match parts.path.iter().find(|(n, _)| *n == name) {
+                None => return Err(self.request_error(&format!("the path parameter `{name}` has no value"))),
+                Some((_, value)) if value.is_empty() => {
+                    return Err(self.request_error(&format!("the path parameter `{name}` is empty")));
+                }
+                Some(_) => {}
+            }
+        }
         let path = wire::fill_template(route.path(), |name| {
             parts.path.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone())
         });
@@ -335,12 +379,15 @@ impl<T: DeserializeOwned, E: ErrorBody> Operation<T, E> {
     /// Any 2xx status is a success. Any other status is an [`Error::Api`] that carries the status,
     /// the raw body and, when the body or the status says which error it is, the typed error.
     pub fn decode(&self, mode: ApiMode, status: http::StatusCode, body: &[u8]) -> Result<T, Error<E>> {
-        let envelope = self.route_in(mode)?.surface() == Surface::Rest;
+        let route = self.route_in(mode)?;
+        let envelope = route.surface() == Surface::Rest;
         if status.is_success() {
+            // The answer of a login is the session id: never kept in an error.
+            let kept = if route.creates_session() { Vec::new() } else { body.to_vec() };
             return wire::decode_success(body, envelope).map_err(|source| Error::Decode {
                 operation: self.name,
                 status,
-                body: body.to_vec(),
+                body: kept,
                 source,
             });
         }
@@ -359,6 +406,8 @@ impl<T, E> Clone for Operation<T, E> {
             inputs: self.inputs.clone(),
             body: self.body.clone(),
             invalid: self.invalid.clone(),
+            timeout: self.timeout,
+            idempotent: self.idempotent,
             types: PhantomData,
         }
     }
@@ -570,5 +619,51 @@ mod tests {
         assert!(!text.contains("hunter"), "{text}");
         let cloned = op.clone();
         assert_eq!(request(&cloned, ApiMode::Current).headers()["x-password"], "hunter2");
+    }
+
+    #[test]
+    fn a_path_parameter_left_empty_or_missing_is_an_error_before_sending() {
+        let route = Route::api(Method::Get, "/api/vcenter/vm/{vm}/hardware/disk/{disk}");
+        let empty: Operation<(), Value> = Operation::new("x::get", route).path("vm", "").path("disk", "2000");
+        let error = empty.http_request("https://vc", None, ApiMode::Current).unwrap_err();
+        assert_eq!(error.to_string(), "could not build the request of `x::get`: the path parameter `vm` is empty");
+        let missing: Operation<(), Value> = Operation::new("x::get", route).path("vm", "vm-1");
+        let error = missing.http_request("https://vc", None, ApiMode::Current).unwrap_err();
+        assert!(error.to_string().ends_with("the path parameter `disk` has no value"), "{error}");
+        let null: Operation<(), Value> =
+            Operation::new("x::get", route).path("vm", "vm-1").path("disk", &Option::<String>::None);
+        assert!(null.http_request("https://vc", None, ApiMode::Current).is_err());
+        let full: Operation<(), Value> = Operation::new("x::get", route).path("vm", "vm-1").path("disk", "2000");
+        let request = full.http_request("https://vc", None, ApiMode::Current).unwrap();
+        assert_eq!(request.uri(), "https://vc/api/vcenter/vm/vm-1/hardware/disk/2000");
+    }
+
+    #[test]
+    #[cfg(feature = "client-no-provider")]
+    fn idempotency_goes_by_the_own_route_unless_the_caller_says() {
+        let get: Operation<(), Value> = Operation::new("x::get", Route::api(Method::Get, "/api/x"))
+            .legacy(Legacy::new(Method::Post, "/rest/x?~action=get"));
+        assert!(get.is_idempotent(), "a GET is idempotent, whatever its /rest twin's method");
+        let post: Operation<(), Value> = Operation::new("x::create", Route::api(Method::Post, "/api/x"));
+        assert!(!post.is_idempotent());
+        assert!(post.clone().idempotent(true).is_idempotent());
+        assert!(!get.clone().idempotent(false).is_idempotent());
+        let slow = post.timeout(Duration::from_secs(3600));
+        assert_eq!(slow.clone().own_timeout(), Some(Duration::from_secs(3600)), "kept by clone");
+        assert_eq!(get.own_timeout(), None);
+    }
+
+    #[test]
+    fn a_failed_login_keeps_no_body_in_its_error() {
+        let login: Operation<SessionId, Value> =
+            Operation::new("cis::session::create", Route::api(Method::Post, "/api/session"));
+        match login.decode(ApiMode::Current, http::StatusCode::CREATED, br#"{"not": "a session id b00db39f"}"#) {
+            Err(error @ Error::Decode { .. }) => {
+                assert!(!format!("{error:?}").contains("b00db39f"), "{error:?}");
+                let Error::Decode { body, .. } = error else { unreachable!() };
+                assert!(body.is_empty());
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -113,6 +113,12 @@ pub fn fill_template(template: &str, mut value: impl FnMut(&str) -> Option<Strin
     out
 }
 
+/// The names of a path template's `{name}` parameters, in order.
+pub fn template_names(template: &str) -> Vec<&str> {
+    let path = template.split('?').next().unwrap_or(template);
+    path.split('{').skip(1).filter_map(|part| part.split_once('}').map(|(name, _)| name)).collect()
+}
+
 /// Joins the base URL, the path (which may carry a fixed query) and the query parameters.
 pub fn join_uri(base_url: &str, path: &str, query: &[(QueryName, String)]) -> String {
     let mut uri = String::with_capacity(base_url.len() + path.len() + 16 * query.len());
@@ -189,14 +195,23 @@ fn pairs_to_map(value: &Value) -> Option<Value> {
 /// Decodes a success body. An empty body or `null` decodes as `T` from `null` when `T` accepts
 /// it (`()`, `Option`), else as an empty list or map (see [`Empty`]); a `/rest` map sent as a
 /// `[{"key", "value"}]` list decodes as the map.
+///
+/// With `envelope` (the `/rest` surface), a body that is not empty must be an object with a
+/// `value`: a body without one is an error rather than an empty result, which would invent data.
 pub fn decode_success<T: DeserializeOwned>(body: &[u8], envelope: bool) -> Result<T, serde_json::Error> {
     let body = body.trim_ascii();
     let mut value = if body.is_empty() { Value::Null } else { serde_json::from_slice::<Value>(body)? };
-    if envelope {
-        if let Value::Object(map) = &mut value {
-            value = map.remove("value").unwrap_or(Value::Null);
-        }
+    if envelope && !body.is_empty() {
+        value = match value {
+            Value::Object(mut map) if map.contains_key("value") => map.remove("value").unwrap_or(Value::Null),
+            _ => return Err(de::Error::custom("the /rest response has no `value`: expected {\"value\": ...}")),
+        };
     }
+    decode_value(value)
+}
+
+/// Decodes a JSON value by the rules of [`decode_success`].
+pub fn decode_value<T: DeserializeOwned>(value: Value) -> Result<T, serde_json::Error> {
     if value.is_null() {
         return T::deserialize(&Value::Null).or_else(|error| T::deserialize(Empty).map_err(|_| error));
     }
@@ -512,6 +527,16 @@ mod tests {
         }
         assert!(decode_success::<Info>(b"null", false).is_err());
         assert!(decode_success::<String>(br#"{"value": null}"#, true).is_err());
+    }
+
+    #[test]
+    fn a_rest_body_without_its_value_is_an_error_not_an_empty_result() {
+        for body in [&br#"{}"#[..], br#"{"values": [1]}"#, br#"[1, 2]"#, br#""text""#] {
+            let error = decode_success::<Vec<i32>>(body, true).expect_err("no value, no result");
+            assert!(error.to_string().contains("has no `value`"), "{error}");
+            assert!(decode_success::<Option<String>>(body, true).is_err());
+        }
+        assert_eq!(decode_success::<Vec<i32>>(br#"{"value": [1]}"#, true).unwrap(), [1]);
     }
 
     #[test]

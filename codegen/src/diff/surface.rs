@@ -198,7 +198,10 @@ fn function(krate: &Crate, op: &Operation, features: &BTreeSet<String>) -> Funct
         args: op.params.iter().map(|p| arg(krate, p)).collect(),
         body: op.body.as_ref().map(|b| arg_ty(krate, &b.ty)),
         optional: op.optional.as_ref().map(|o| format!("&{}", named(krate, o.ty))),
-        result: ty(krate, &op.response),
+        result: match &op.task {
+            Some(task) => format!("Task<{}, {}>", ty(krate, task), ty(krate, &op.error.ty)),
+            None => ty(krate, &op.response),
+        },
         error: ty(krate, &op.error.ty),
         deprecated: op.deprecated.clone(),
         legacy: op.legacy.as_ref().map(legacy),
@@ -411,6 +414,9 @@ fn usage(krate: &Crate) -> BTreeMap<TypeId, Usage> {
         reach(krate, inputs, path, &mut built);
         let mut outputs = Vec::new();
         op.response.named(&mut outputs);
+        if let Some(task) = &op.task {
+            task.named(&mut outputs);
+        }
         op.error.ty.named(&mut outputs);
         reach(krate, outputs, path, &mut read);
     }

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{Content, EmittedFile, header, inner_doc};
+use super::{Content, EmittedFile, header, ident, inner_doc};
 use crate::docs;
 use crate::ir::{Crate, LegacyRoute, Operation, Surface};
 use crate::names;
@@ -13,11 +13,18 @@ use crate::settings::{Settings, WorkspaceHook};
 /// generated crate, less their unit tests; `settings.rs` is written anew per crate.
 const RUNTIME: &[(&str, &str)] = &[
     ("src/runtime.rs", include_str!("../../runtime/src/lib.rs")),
+    ("src/runtime/builder.rs", include_str!("../../runtime/src/builder.rs")),
     ("src/runtime/client.rs", include_str!("../../runtime/src/client.rs")),
     ("src/runtime/error.rs", include_str!("../../runtime/src/error.rs")),
     ("src/runtime/operation.rs", include_str!("../../runtime/src/operation.rs")),
+    ("src/runtime/retry.rs", include_str!("../../runtime/src/retry.rs")),
     ("src/runtime/route.rs", include_str!("../../runtime/src/route.rs")),
     ("src/runtime/secret.rs", include_str!("../../runtime/src/secret.rs")),
+    ("src/runtime/session.rs", include_str!("../../runtime/src/session.rs")),
+    ("src/runtime/task.rs", include_str!("../../runtime/src/task.rs")),
+    ("src/runtime/tls.rs", include_str!("../../runtime/src/tls.rs")),
+    ("src/runtime/trace.rs", include_str!("../../runtime/src/trace.rs")),
+    ("src/runtime/wait.rs", include_str!("../../runtime/src/wait.rs")),
     ("src/runtime/wire.rs", include_str!("../../runtime/src/wire.rs")),
 ];
 
@@ -190,7 +197,7 @@ pub fn regenerate(manifest_dir: &str, spec_dir: &str) {{
 /// The `[features]` table: the client, `full`, one per namespace, and the workspace hook.
 fn features(krate: &Crate) -> String {
     let namespaces: Vec<String> = krate.features.keys().map(|n| format!("\"{}\"", names::unraw(n))).collect();
-    let mut out = String::from("default = [\"client\", \"full\"]\n");
+    let mut out = String::from("default = [\"client\", \"tracing\", \"full\"]\n");
     out.push_str(&runtime_manifest().features);
     out.push_str("# Every namespace.\n");
     out.push_str(&format!("full = [{}]\n", namespaces.join(", ")));
@@ -280,15 +287,25 @@ pub(crate) fn lib_rs(krate: &Crate, settings: &Settings, module: TokenStream) ->
         lines.extend(example);
     }
     let doc = inner_doc(&lines);
+    // One name per `use`: a list could outgrow a user's `max_width`, and rustfmt would wrap it.
+    let client = ["Client", "ClientBuilder", "ClientError", "RetryPolicy"].map(|name| {
+        let name = ident(name);
+        quote! { #[cfg(feature = "client-no-provider")] pub use runtime::#name; }
+    });
+    let always = ["ApiError", "ApiMode", "Error", "Operation", "Secret", "SessionId", "Task"].map(|name| {
+        let name = ident(name);
+        quote! { pub use runtime::#name; }
+    });
     quote! {
         #doc
         #![forbid(unsafe_code)]
         #[rustfmt::skip]
         pub mod runtime;
         #module
-        #[cfg(feature = "client-no-provider")]
-        pub use runtime::{Client, ClientBuilder, ClientError};
-        pub use runtime::{ApiError, ApiMode, Error, Operation, Secret, SessionId};
+        #(#client)*
+        #(#always)*
+        /// The `http` crate, whose `Request` and `StatusCode` are part of this crate's API.
+        pub use runtime::http;
     }
 }
 
@@ -427,7 +444,7 @@ mod tests {
         assert_eq!(table(&format!("\n{}", shared.dependencies), "dependencies"), dependencies);
         let features: Vec<String> =
             table(RUNTIME_MANIFEST, "features").into_iter().filter(|l| !l.starts_with("default =")).collect();
-        assert_eq!(features.len(), 2, "client and client-no-provider: {features:?}");
+        assert_eq!(features.len(), 3, "client, client-no-provider and tracing: {features:?}");
         assert!(features.iter().all(|f| shared.features.contains(f.as_str())), "{}", shared.features);
     }
 }

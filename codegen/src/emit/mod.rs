@@ -198,6 +198,7 @@ const IMPORTABLE: &[(&str, &str)] = &[
     ("Serialize", "::serde::Serialize"),
     ("Serializer", "::serde::Serializer"),
     ("Target", "crate::runtime::Target"),
+    ("Task", "crate::runtime::Task"),
     ("Utc", "::chrono::Utc"),
     ("Value", "::serde_json::Value"),
     ("fmt", "::std::fmt"),

@@ -16,7 +16,14 @@ pub(crate) fn operation(ctx: &Ctx, module: &Module, op: &Operation) -> TokenStre
     let args = arguments(ctx, op);
     let many = (args.len() > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] });
     let operation = ctx.import("Operation");
-    let (response, error) = (ctx.ty(&op.response), ctx.ty(&op.error.ty));
+    let error = ctx.ty(&op.error.ty);
+    let response = match &op.task {
+        Some(result) => {
+            let (task, result) = (ctx.import("Task"), ctx.ty(result));
+            quote! { #task<#result, #error> }
+        }
+        None => ctx.ty(&op.response),
+    };
     let name = ident(&op.ident);
     let body = match &op.twin_of {
         Some(of) => twin_body(op, of),

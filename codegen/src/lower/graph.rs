@@ -46,6 +46,9 @@ pub(crate) fn op_refs(op: &Operation) -> Vec<TypeId> {
         body.ty.named(&mut out);
     }
     op.response.named(&mut out);
+    if let Some(task) = &op.task {
+        task.named(&mut out);
+    }
     op.error.ty.named(&mut out);
     out
 }

@@ -428,6 +428,7 @@ pub(crate) fn remap_op(op: &mut Operation, class: &[usize]) {
         body.ty = remap_ty(&body.ty, class);
     }
     op.response = remap_ty(&op.response, class);
+    op.task = op.task.as_ref().map(|task| remap_ty(task, class));
     op.error.ty = remap_ty(&op.error.ty, class);
 }
 

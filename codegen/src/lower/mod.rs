@@ -187,6 +187,7 @@ pub fn lower(docs: &[Document], diags: &mut Diagnostics) -> (Crate, Vec<FileCoun
     }
     lowerer.lower_components();
     let links = ops::pairing::pair(&mut lowerer, &mut drafts);
+    ops::tasks::link(&mut drafts);
     let mut counts = file_counts(&lowerer, &sites, &drafts);
     for (from, outcome) in links {
         let c = &mut counts[drafts[from].file.0];

@@ -4,6 +4,7 @@
 
 use std::fmt;
 use std::marker::PhantomData;
+use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -75,6 +76,10 @@ pub struct Operation<T, E = Value> {
     body: Option<Value>,
     /// Why an input could not be encoded (reported when the request is built).
     invalid: Option<String>,
+    /// This call's request timeout, instead of the client's.
+    timeout: Option<Duration>,
+    /// Whether this call may be sent twice; `None` goes by the method of its own route.
+    idempotent: Option<bool>,
     types: PhantomData<fn() -> (T, E)>,
 }
 
@@ -90,8 +95,38 @@ impl<T, E> Operation<T, E> {
             inputs: Vec::new(),
             body: None,
             invalid: None,
+            timeout: None,
+            idempotent: None,
             types: PhantomData,
         }
+    }
+
+    /// Gives this call its own request timeout, instead of the client's
+    /// (`ClientBuilder::timeout`): for a call known to take long, such as an OVF deployment.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Says whether this call may be sent again after a failure that may have reached the server
+    /// (see `RetryPolicy`). By default only calls whose own route is `GET`, `HEAD` or `OPTIONS`
+    /// are; mark a call `true` only when sending it twice does no harm.
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.idempotent = Some(idempotent);
+        self
+    }
+
+    /// This call's own request timeout, if it has one.
+    #[cfg(feature = "client-no-provider")]
+    pub(super) fn own_timeout(&self) -> Option<Duration> {
+        self.timeout
+    }
+
+    /// Whether this call may be retried (see [`Operation::idempotent`]).
+    #[cfg(feature = "client-no-provider")]
+    pub(super) fn is_idempotent(&self) -> bool {
+        use super::Method::{Get, Head, Options};
+        self.idempotent.unwrap_or(matches!(self.route.method(), Get | Head | Options))
     }
 
     fn input<V: Serialize + ?Sized>(mut self, name: &'static str, place: Place, value: &V) -> Self {
@@ -212,6 +247,15 @@ impl<T, E> Operation<T, E> {
             None => self.own_parts(),
         };
         let route = twin.map_or(&self.route, Legacy::route);
+        for name in wire::template_names(route.path()) {
+            match parts.path.iter().find(|(n, _)| *n == name) {
+                None => return Err(self.request_error(&format!("the path parameter `{name}` has no value"))),
+                Some((_, value)) if value.is_empty() => {
+                    return Err(self.request_error(&format!("the path parameter `{name}` is empty")));
+                }
+                Some(_) => {}
+            }
+        }
         let path = wire::fill_template(route.path(), |name| {
             parts.path.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone())
         });
@@ -337,12 +381,15 @@ impl<T: DeserializeOwned, E: ErrorBody> Operation<T, E> {
     /// Any 2xx status is a success. Any other status is an [`Error::Api`] that carries the status,
     /// the raw body and, when the body or the status says which error it is, the typed error.
     pub fn decode(&self, mode: ApiMode, status: http::StatusCode, body: &[u8]) -> Result<T, Error<E>> {
-        let envelope = self.route_in(mode)?.surface() == Surface::Rest;
+        let route = self.route_in(mode)?;
+        let envelope = route.surface() == Surface::Rest;
         if status.is_success() {
+            // The answer of a login is the session id: never kept in an error.
+            let kept = if route.creates_session() { Vec::new() } else { body.to_vec() };
             return wire::decode_success(body, envelope).map_err(|source| Error::Decode {
                 operation: self.name,
                 status,
-                body: body.to_vec(),
+                body: kept,
                 source,
             });
         }
@@ -361,6 +408,8 @@ impl<T, E> Clone for Operation<T, E> {
             inputs: self.inputs.clone(),
             body: self.body.clone(),
             invalid: self.invalid.clone(),
+            timeout: self.timeout,
+            idempotent: self.idempotent,
             types: PhantomData,
         }
     }

@@ -14,6 +14,7 @@ pub mod localization_param;
 /// Identifies a resource of any type.
 ///
 /// Schema: `vsphere-fragment.yaml#/components/schemas/Vapi.Std.DynamicID`.
+#[cfg(feature = "appliance")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DynamicId {
     /// The identifier of the resource, of the type named by `type`.

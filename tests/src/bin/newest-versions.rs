@@ -77,7 +77,11 @@ fn declared_rust_version_resolves(ws: &Path, target: &Path) -> Result<(), Failur
         .output()
         .expect("run cargo metadata");
     let metadata: Value = serde_json::from_slice(&output.stdout).expect("cargo metadata prints JSON");
-    let version = |text: &str| -> Vec<u32> { text.split('.').map(|n| n.parse().unwrap_or(0)).collect() };
+    // `1.85` and `1.85.0` are one version: compare three numbers.
+    let version = |text: &str| -> [u32; 3] {
+        let mut parts = text.split('.').map(|n| n.parse().unwrap_or(0));
+        [parts.next().unwrap_or(0), parts.next().unwrap_or(0), parts.next().unwrap_or(0)]
+    };
     let packages = metadata["packages"].as_array().cloned().unwrap_or_default();
     let by_id = |id: &str| packages.iter().find(|p| p["id"] == id);
     let mut declared: Vec<(String, String)> = Vec::new();

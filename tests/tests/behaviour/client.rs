@@ -10,7 +10,7 @@ use wiremock::matchers::{basic_auth, body_json, header, header_regex, method, pa
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::support::{
-    JOB_API_PATH, JOB_REST_PATH, SEED_INFO, client, info_json, message_json, not_found_messages, sample_spec,
+    JOB_API_PATH, JOB_REST_PATH, SEED_INFO, builder, client, info_json, message_json, not_found_messages, sample_spec,
     sample_spec_json, seed_info_json,
 };
 
@@ -44,11 +44,7 @@ async fn client_get_in_legacy_mode_uses_rest_and_unwraps_the_value() {
         .mount(&server)
         .await;
 
-    let client = Client::builder(server.uri())
-        .mode(ApiMode::Legacy)
-        .session(SessionId::new("s-1"))
-        .build()
-        .expect("client builds");
+    let client = builder(&server).mode(ApiMode::Legacy).session(SessionId::new("s-1")).build().expect("client builds");
     assert_eq!(client.mode(), ApiMode::Legacy);
     let info = client.send(job::get()).await.expect("the call succeeds");
     assert_eq!(info, serde_json::from_str::<Info>(SEED_INFO).expect("decodes"));
@@ -256,9 +252,9 @@ async fn client_debug_does_not_show_the_session_id() {
     assert!(!debug.contains(secret), "Client Debug shows the session id: {debug}");
     assert!(debug.contains("redacted"), "Client Debug says there is a session: {debug}");
     assert!(!format!("{:?}", SessionId::new(secret)).contains(secret));
-    assert_eq!(with_session.session().map(SessionId::expose), Some(secret));
+    assert_eq!(with_session.session().as_ref().map(SessionId::expose), Some(secret));
 
-    let builder = Client::builder(server.uri()).session(SessionId::new(secret));
+    let builder = builder(&server).session(SessionId::new(secret));
     let builder_debug = format!("{builder:?}");
     assert!(!builder_debug.contains(secret), "ClientBuilder Debug shows the session id: {builder_debug}");
 }
@@ -282,12 +278,17 @@ async fn client_sends_a_user_agent_and_trims_the_base_url() {
         .await;
 
     let with_slash = format!("{}/", server.uri());
-    let default_agent = Client::builder(with_slash.as_str()).build().expect("builds");
+    let default_agent = Client::builder(with_slash.as_str()).danger_allow_insecure_http(true).build().expect("builds");
     assert_eq!(default_agent.base_url(), server.uri());
     assert_eq!(default_agent.session(), None);
     default_agent.send(job::get()).await.expect("the call succeeds");
 
-    let custom = Client::builder(with_slash).mode(ApiMode::Legacy).user_agent("my-tool/1.0").build().expect("builds");
+    let custom = Client::builder(with_slash)
+        .danger_allow_insecure_http(true)
+        .mode(ApiMode::Legacy)
+        .user_agent("my-tool/1.0")
+        .build()
+        .expect("builds");
     custom.send(job::get()).await.expect("the call succeeds");
     server.verify().await;
 }
@@ -299,7 +300,11 @@ async fn client_reports_an_unreachable_server_as_a_transport_error() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         listener.local_addr().expect("address").port()
     };
-    let client = Client::builder(format!("http://127.0.0.1:{port}")).build().expect("builds");
+    let client = Client::builder(format!("http://127.0.0.1:{port}"))
+        .danger_allow_insecure_http(true)
+        .retry_policy(vsphere_api::RetryPolicy::none())
+        .build()
+        .expect("builds");
     let error = client.send(job::get()).await.expect_err("nobody listens");
     assert!(matches!(error, Error::Transport { .. }), "got {error:?}");
     assert_eq!(error.status(), None);
@@ -308,14 +313,15 @@ async fn client_reports_an_unreachable_server_as_a_transport_error() {
     assert!(std::error::Error::source(&error).is_some(), "the transport error keeps its cause");
 }
 
-#[tokio::test(flavor = "current_thread")]
-async fn client_reports_an_unusable_base_url_as_an_error_without_status() {
-    for base in ["not a url", "vc.example.com"] {
-        let client = Client::builder(base).build().expect("the builder does not validate the address");
-        let error = client.send(job::get()).await.expect_err("nothing to send to");
-        assert!(matches!(error, Error::Request { .. } | Error::Transport { .. }), "{base}: got {error:?}");
-        assert_eq!(error.status(), None, "{base}");
+#[test]
+fn client_refuses_an_unusable_base_url_when_it_is_built() {
+    for base in ["not a url", "vc.example.com", "ftp://vc.example.com"] {
+        let error = Client::builder(base).build().expect_err("nothing to send to");
+        assert!(matches!(error, vsphere_api::ClientError::BaseUrl(_)), "{base}: got {error:?}");
     }
+    let error = Client::builder("http://vc.example.com").build().expect_err("credentials would go in clear");
+    assert!(matches!(error, vsphere_api::ClientError::InsecureUrl), "got {error:?}");
+    assert!(error.to_string().contains("danger_allow_insecure_http"), "the error names the way out: {error}");
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -443,11 +449,20 @@ async fn client_timeout_gives_up_on_a_slow_server() {
         )
         .mount(&server)
         .await;
-    let client = Client::builder(server.uri()).timeout(std::time::Duration::from_millis(100)).build().expect("builds");
-    // The mock answers after 30 s; the timeout turns that into a transport error (no wall-clock
+    let client = builder(&server).timeout(std::time::Duration::from_millis(100)).build().expect("builds");
+    // The mock answers after 30 s; the timeout turns that into a typed error (no wall-clock
     // assertion: a client without the timeout would get the answer, which fails `expect_err`).
     let error = client.send(job::get()).await.expect_err("times out");
-    assert!(matches!(error, Error::Transport { .. }), "got {error:?}");
+    let Error::Timeout { operation, limit, after } = &error else { panic!("got {error:?}") };
+    assert_eq!(
+        (*operation, *limit),
+        ("appliance::recovery::reconciliation::job::get", vsphere_api::runtime::Limit::Request)
+    );
+    assert_eq!(*after, std::time::Duration::from_millis(100));
+    assert_eq!(
+        error.to_string(),
+        "`appliance::recovery::reconciliation::job::get` got no answer within the request timeout of 100 ms"
+    );
 }
 
 /// A PEM block whose content is not base64 is refused (when the client is built).

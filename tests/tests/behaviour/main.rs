@@ -7,13 +7,20 @@
 //! `wiremock::MockServer` (or a closed port) on 127.0.0.1.
 //!
 //! One module per topic: [`models`], [`enums`], [`requests`], [`decoding`], [`legacy`],
-//! [`client`] and [`errors`]; [`support`] holds what they share.
+//! [`client`], [`errors`], [`sessions`] (renewal), [`tasks`] (typed tasks and waiting),
+//! [`hostile`] (servers that misbehave), [`tracing`] (spans and events) and [`example`]
+//! (the README's); [`support`] holds what they share.
 
 mod client;
 mod decoding;
 mod enums;
 mod errors;
+mod example;
+mod hostile;
 mod legacy;
 mod models;
 mod requests;
+mod sessions;
 mod support;
+mod tasks;
+mod tracing;

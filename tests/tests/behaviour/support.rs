@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 use vsphere_api::appliance::recovery::reconciliation::job::{CreateSpec, Info};
 use vsphere_api::vapi::std::errors::Error as VapiError;
-use vsphere_api::{ApiError, ApiMode, Client, Error, Operation, Secret};
+use vsphere_api::{ApiError, ApiMode, Client, ClientBuilder, Error, Operation, Secret};
 use wiremock::MockServer;
 
 pub(crate) const JOB_API_PATH: &str = "/api/appliance/recovery/reconciliation/job";
@@ -141,5 +141,72 @@ pub(crate) fn sample_spec_json() -> Value {
 }
 
 pub(crate) fn client(server: &MockServer, mode: ApiMode) -> Client {
-    Client::builder(server.uri()).mode(mode).build().expect("client builds")
+    builder(server).mode(mode).build().expect("client builds")
+}
+
+/// A client builder for a local mock server, which speaks plain HTTP (allowed by its loudly named
+/// option; `https://` is otherwise required).
+pub(crate) fn builder(server: &MockServer) -> ClientBuilder {
+    Client::builder(server.uri()).danger_allow_insecure_http(true)
+}
+
+/// A server that answers every connection with the same raw bytes and then closes it: for answers
+/// no well-behaved server gives (a body cut short, an endless chunked body). Stopped when dropped.
+pub(crate) struct RawServer {
+    address: std::net::SocketAddr,
+    /// The first line of each request it got (`GET /api/... HTTP/1.1`).
+    pub(crate) request_lines: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl RawServer {
+    /// Answers with `head` and then `body_chunks` (each written on its own), then closes.
+    pub(crate) async fn start(head: &'static str, body_chunks: Vec<Vec<u8>>) -> Self {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let address = listener.local_addr().expect("address");
+        let request_lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let lines = request_lines.clone();
+        let task = tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                let mut request = vec![0u8; 16 * 1024];
+                let read = stream.read(&mut request).await.unwrap_or(0);
+                let text = String::from_utf8_lossy(&request[..read]).into_owned();
+                lines.lock().expect("lock").push(text.lines().next().unwrap_or_default().to_owned());
+                let _ = stream.write_all(head.as_bytes()).await;
+                for chunk in &body_chunks {
+                    if stream.write_all(chunk).await.is_err() {
+                        break;
+                    }
+                }
+                let _ = stream.shutdown().await;
+            }
+        });
+        Self { address, request_lines, task }
+    }
+
+    pub(crate) fn uri(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    pub(crate) fn requests(&self) -> Vec<String> {
+        self.request_lines.lock().expect("lock").clone()
+    }
+}
+
+impl Drop for RawServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// The requests a mock server got for `method` and `path`.
+pub(crate) async fn received(server: &MockServer, method: &str, path: &str) -> Vec<wiremock::Request> {
+    let all = server.received_requests().await.expect("recording is on");
+    all.into_iter().filter(|r| r.method.as_str() == method && r.url.path() == path).collect()
+}
+
+/// The value of the session header of a request, if any.
+pub(crate) fn session_of(request: &wiremock::Request) -> Option<String> {
+    request.headers.get("vmware-api-session-id").and_then(|v| v.to_str().ok()).map(str::to_owned)
 }

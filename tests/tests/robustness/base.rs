@@ -23,6 +23,12 @@ pub fn workspace_spec() -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// `tests/fixtures/robustness/base.yaml`: a YAML spec that does not change under the cases.
+pub fn base_yaml() -> String {
+    let path = vsphere_tests::workspace_root().join("tests/fixtures/robustness/base.yaml");
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
 /// A pointer's parent and its last token, unescaped (`/a/b~1c` gives `/a` and `b/c`).
 fn split(pointer: &str) -> (&str, String) {
     let (parent, token) = pointer.rsplit_once('/').unwrap_or_else(|| panic!("`{pointer}` is no JSON pointer"));

@@ -31,6 +31,9 @@ enum Input {
     Base,
     /// The workspace's YAML spec, labelled `mutated.yaml`.
     Spec,
+    /// `base.yaml` (the workspace's spec as it was when the YAML cases were written, kept so that
+    /// their line numbers hold while `spec/` grows), labelled `mutated.yaml`.
+    BaseYaml,
     /// This text, labelled `mutated.json`.
     Json(String),
     /// This text, labelled `mutated.yaml`.
@@ -193,6 +196,7 @@ fn build(case: &Case) -> (&'static str, Vec<u8>) {
     let (label, mut doc) = match &case.input {
         Input::Base => (JSON, Doc::Json(base::base())),
         Input::Spec => (YAML, Doc::Bytes(base::workspace_spec().into_bytes())),
+        Input::BaseYaml => (YAML, Doc::Bytes(base::base_yaml().into_bytes())),
         Input::Json(text) => (JSON, Doc::Bytes(text.clone().into_bytes())),
         Input::Yaml(text) => (YAML, Doc::Bytes(text.clone().into_bytes())),
     };

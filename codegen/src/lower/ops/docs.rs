@@ -8,7 +8,7 @@
 use std::collections::BTreeSet;
 
 use crate::docs;
-use crate::ir::{LegacyRoute, ModPath, Operation};
+use crate::ir::{LegacyRoute, ModPath, Operation, Ty};
 use crate::lower::OpDraft;
 use crate::names;
 
@@ -53,12 +53,30 @@ pub(crate) fn finish(drafts: &mut [OpDraft]) {
             lines.push(String::new());
         }
         lines.push(routes_line(op, callable));
+        if let Some(result) = &op.task {
+            lines.push(String::new());
+            lines.push(task_line(result));
+        }
         if replaced_by.is_none() {
             section(&mut lines, "Arguments", arguments(op));
             section(&mut lines, "Errors", errors(op));
         }
         op.doc = lines;
     }
+}
+
+/// What a task operation gives: a `Task`, and what its result decodes into.
+fn task_line(result: &Ty) -> String {
+    let result = if matches!(result, Ty::Json) {
+        "as the `serde_json::Value` the server sends (the spec has no non-task form of this \
+         operation to type it by)"
+    } else {
+        "typed as this operation's non-task form returns it"
+    };
+    format!(
+        "Starts a vCenter task and gives its `Task` at once: `Client::wait` waits for the task to \
+         end and gives its result {result}; `Client::cancel` stops it."
+    )
 }
 
 /// `HTTP: ...`, and where the call goes on the `/rest` surface.

@@ -5,7 +5,8 @@
 //! `x-vmw-doc-operation`; by `operationId` (in vSphere specs the vAPI operation name: `get`,
 //! `list`, `create$task`; in 9.x specs `Service_name`, of which the part after the service is
 //! taken); by the path's `action` query (`?action=clone`); or by method and path (`get`/`list`,
-//! `create`, `set`, `update`, `delete`). A `vmw-task=true` query adds `_task`; a deprecated `/rest`
+//! `create`, `set`, `update`, `delete`). A task operation (a `vmw-task=true` query, or a name
+//! ending in `$Task`) is named as its non-task form plus `_task`; a deprecated `/rest`
 //! operation with an `x-vmw-deprecated` replacement adds `_legacy`. Names left equal within a
 //! module after that get `_{method}` and then a number, in path order, with a warning.
 //!
@@ -19,6 +20,7 @@ pub(crate) mod pairing;
 mod params;
 pub(crate) mod replacement;
 mod responses;
+pub(crate) mod tasks;
 mod twin;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -47,6 +49,20 @@ pub(crate) struct OpSite<'a> {
     pub module: ModPath,
     pub ext: OperationExtensions,
     pub ident: String,
+}
+
+impl OpSite<'_> {
+    /// The path key's query says `vmw-task=true`.
+    fn has_task_query(&self) -> bool {
+        let query = self.full_path.split_once('?').map_or("", |(_, query)| query);
+        query_pairs(query).get("vmw-task") == Some(&"true")
+    }
+
+    /// The operation starts a vCenter task: `vmw-task=true`, or a name ending in `$Task`.
+    pub(crate) fn is_task(&self) -> bool {
+        let named = |name: Option<&str>| name.is_some_and(|n| names::strip_task(n.trim()).1);
+        self.has_task_query() || named(self.ext.doc_operation.as_deref()) || named(self.op.operation_id.as_deref())
+    }
 }
 
 /// What lowering one operation hands from room to room.
@@ -147,7 +163,7 @@ pub(crate) fn query_pairs(query: &str) -> BTreeMap<&str, &str> {
 /// The unsuffixed base name of an operation (see the module docs).
 fn base_name(site: &OpSite) -> String {
     if let Some(name) = &site.ext.doc_operation {
-        return names::snake(name);
+        return names::operation_fn(name, site.has_task_query());
     }
     let (path, query) = site.full_path.split_once('?').unwrap_or((&site.full_path, ""));
     let pairs = query_pairs(query);
@@ -157,16 +173,13 @@ fn base_name(site: &OpSite) -> String {
                 Some(dot) => id[dot..].split_once('_').map(|(_, rest)| rest).unwrap_or(&id[dot + 1..]),
                 None => id,
             };
-            names::snake(id)
+            names::operation_fn(id, site.has_task_query())
         }
         None => match pairs.get("action").or_else(|| pairs.get("~action")) {
-            Some(action) => names::snake(action),
-            None => method_name(site.method, path),
+            Some(action) => names::operation_fn(action, site.has_task_query()),
+            None => names::operation_fn(&method_name(site.method, path), site.has_task_query()),
         },
     };
-    if pairs.get("vmw-task") == Some(&"true") {
-        name = names::task_fn(&name);
-    }
     if site.ext.replacement.is_some() {
         name = names::legacy_fn(&name);
     }
@@ -244,6 +257,7 @@ impl<'a> Lowerer<'a> {
             optional,
             body,
             response,
+            task: site.is_task().then_some(crate::ir::Ty::Json),
             error,
             legacy,
             twin_of: None,
