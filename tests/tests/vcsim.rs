@@ -59,6 +59,11 @@ async fn untrusted_certificate_is_refused() {
     }
     let chain = chain.join(": ");
     assert!(chain.contains("UnknownIssuer"), "not refused for its issuer: {chain}");
+    let text = error.to_string();
+    assert!(
+        text.starts_with("could not send `runtime::Client::login`: ") && text.contains("UnknownIssuer"),
+        "the message names the operation and the cause: {text}"
+    );
 }
 
 /// Credentials given once: the client logs in on first use (finding vcsim's `/rest` session

@@ -483,3 +483,42 @@ fn a_root_certificate_that_is_not_pem_is_refused() {
         .and_then(|builder| builder.build());
     assert!(result.is_err(), "input without any certificate was accepted as a root certificate");
 }
+
+/// A caller's own HTTP client (`ClientBuilder::http_client`): calls go through it with the
+/// session, and an answer that arrives from another origin (the given client followed a
+/// redirect away by its own policy) is refused, not decoded.
+#[tokio::test(flavor = "current_thread")]
+async fn a_given_http_client_is_used_and_answers_from_another_origin_are_refused() {
+    // The caller's program chose its provider process-wide; the given client uses it.
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    let vcenter = MockServer::start().await;
+    let elsewhere = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(JOB_API_PATH))
+        .and(header(SESSION_HEADER, "s-1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(info_json("RUNNING")))
+        .up_to_n_times(1)
+        .mount(&vcenter)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(JOB_API_PATH))
+        .respond_with(ResponseTemplate::new(302).insert_header("location", format!("{}/away", elsewhere.uri())))
+        .mount(&vcenter)
+        .await;
+    Mock::given(path("/away"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(info_json("RUNNING")))
+        .mount(&elsewhere)
+        .await;
+    let given = reqwest::Client::builder().build().expect("the caller's client");
+    let client = builder(&vcenter)
+        .http_client(given)
+        .mode(ApiMode::Current)
+        .session(SessionId::new("s-1"))
+        .build()
+        .expect("builds");
+    let info = client.send(job::get()).await.expect("through the given client");
+    assert_eq!(info.progress, 42);
+    let error = client.send(job::get()).await.expect_err("the answer came from another origin");
+    assert!(matches!(error, Error::Transport { .. }), "got {error:?}");
+    assert!(error.to_string().ends_with("followed a redirect to another origin; its answer was discarded"), "{error}");
+}
