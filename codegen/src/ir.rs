@@ -240,6 +240,17 @@ pub struct TypeDef {
     pub origins: Vec<String>,
     /// Vendor extensions (`x-` keys) of the schema, rendered, by key.
     pub extensions: Vec<(String, String)>,
+    /// Which way it travels (see `lower::directions`).
+    pub directions: Directions,
+}
+
+/// Which way a type travels between the client and vCenter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Directions {
+    /// In a request: path, query or header parameters, or a body (it needs `Serialize`).
+    pub sent: bool,
+    /// In a response: a result, a task's result or an error (it needs `Deserialize`).
+    pub received: bool,
 }
 
 /// The shape of a generated type.

@@ -95,7 +95,8 @@ struct BenchArgs {
     /// Skip the `cargo check` timing.
     #[arg(long)]
     no_check: bool,
-    /// Also time `cargo check -j1 --no-default-features --features NAMESPACE`.
+    /// Time `cargo check --no-default-features --features NAMESPACE` for these namespaces only
+    /// (default: every namespace of the corpus).
     #[arg(long = "feature", value_name = "NAMESPACE")]
     features: Vec<String>,
     /// Where generated crates and their build go.
@@ -273,9 +274,36 @@ fn bench(input: &Path, args: &BenchArgs) -> Result<(), Failure> {
     if args.no_check { Ok(()) } else { bench_check(&name, &best, args) }
 }
 
-/// Writes the generated crate under the work directory and times `cargo check -j1` on it, once
-/// its dependencies are built: with all features, then with each `--feature` alone.
+/// Writes the generated crate under the work directory and times a non-incremental `cargo check`
+/// on it once its dependencies are built (after touching `src/lib.rs`): with its default features
+/// (every namespace and the client), then with each namespace alone (`--feature` picks some).
+/// With GNU time at `/usr/bin/time`, also the peak memory of the largest process (rustc).
 fn bench_check(name: &str, generated: &Generated, args: &BenchArgs) -> Result<(), Failure> {
+    let krate = write_bench_crate(name, generated, args)?;
+    let checker = Checker {
+        krate: &krate,
+        target_dir: std::path::absolute(args.work_dir.join("target")).map_err(Failure::new)?,
+        lib_rs: generated.files.iter().find(|(p, _)| p == "src/lib.rs").map(|(_, t)| t.as_str()).unwrap_or_default(),
+    };
+    print(&format!("  {}\n", checker.check(&[])?.describe("cargo check, default features (all namespaces, client)")))?;
+    let namespaces: Vec<&String> = if args.features.is_empty() {
+        generated.report.features.iter().collect()
+    } else {
+        args.features.iter().collect()
+    };
+    for feature in namespaces {
+        if !generated.report.features.contains(feature) {
+            print(&format!("  (no namespace `{feature}` in this corpus)\n"))?;
+            continue;
+        }
+        let run = checker.check(&["--no-default-features", "--features", feature])?;
+        print(&format!("  {}\n", run.describe(&format!("cargo check, `{feature}` alone"))))?;
+    }
+    Ok(())
+}
+
+/// Writes the generated crate (a workspace of its own) under the work directory.
+fn write_bench_crate(name: &str, generated: &Generated, args: &BenchArgs) -> Result<PathBuf, Failure> {
     let krate = args.work_dir.join("crates").join(name);
     let _ = std::fs::remove_dir_all(&krate);
     for (path, text) in &generated.files {
@@ -290,42 +318,71 @@ fn bench_check(name: &str, generated: &Generated, args: &BenchArgs) -> Result<()
         std::fs::copy(lockfile, krate.join("Cargo.lock"))
             .map_err(|e| Failure::new(format!("{}: {e}", lockfile.display())))?;
     }
-    let target_dir = std::path::absolute(args.work_dir.join("target")).map_err(Failure::new)?;
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let run = |cargo_args: &[&str]| -> Result<Duration, Failure> {
+    Ok(krate)
+}
+
+/// Runs timed `cargo check`s on one bench crate.
+struct Checker<'a> {
+    krate: &'a Path,
+    target_dir: PathBuf,
+    lib_rs: &'a str,
+}
+
+/// One timed check: how long it took and, when GNU time could tell, the peak resident memory of
+/// the largest process (in KiB).
+struct CheckRun {
+    took: Duration,
+    peak_kib: Option<u64>,
+}
+
+impl CheckRun {
+    fn describe(&self, what: &str) -> String {
+        let peak = match self.peak_kib {
+            Some(kib) => format!(", peak {} MiB", kib / 1024),
+            None => String::new(),
+        };
+        format!("{what}: {:.1} s{peak}", self.took.as_secs_f64())
+    }
+}
+
+/// GNU time, which reports the peak memory of the largest process it waited for.
+const GNU_TIME: &str = "/usr/bin/time";
+
+impl Checker<'_> {
+    /// Builds the dependencies (untimed), touches `src/lib.rs`, then times the crate's check.
+    fn check(&self, extra: &[&str]) -> Result<CheckRun, Failure> {
+        let mut args = vec!["check", "--quiet"];
+        args.extend_from_slice(extra);
+        self.run(&args, false)?;
+        std::fs::write(self.krate.join("src/lib.rs"), self.lib_rs).map_err(Failure::new)?;
+        self.run(&args, true)
+    }
+
+    fn run(&self, args: &[&str], measured: bool) -> Result<CheckRun, Failure> {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        let timed = measured && Path::new(GNU_TIME).is_file();
+        let mut command = if timed { Process::new(GNU_TIME) } else { Process::new(&cargo) };
+        if timed {
+            command.arg("-v").arg(&cargo);
+        }
         let started = Instant::now();
-        let output = Process::new(&cargo)
-            .args(cargo_args)
-            .current_dir(&krate)
-            .env("CARGO_TARGET_DIR", &target_dir)
+        let output = command
+            .args(args)
+            .current_dir(self.krate)
+            .env("CARGO_TARGET_DIR", &self.target_dir)
             // Incremental state would turn the timed run into a replay of the previous one.
             .env("CARGO_INCREMENTAL", "0")
             .output()
             .map_err(Failure::new)?;
+        let took = started.elapsed();
+        let stderr = String::from_utf8_lossy(&output.stderr);
         if !output.status.success() {
-            let stderr = String::from_utf8_lossy(&output.stderr);
-            return Err(Failure::new(format!("cargo {} failed:\n{stderr}", cargo_args.join(" "))));
+            return Err(Failure::new(format!("cargo {} failed:\n{stderr}", args.join(" "))));
         }
-        Ok(started.elapsed())
-    };
-    let lib_rs = generated.files.iter().find(|(p, _)| p == "src/lib.rs").map(|(_, t)| t.as_str()).unwrap_or_default();
-    let touch = || std::fs::write(krate.join("src/lib.rs"), lib_rs).map_err(Failure::new);
-    run(&["check", "--quiet"])?;
-    touch()?;
-    let all = run(&["check", "--quiet", "-j1"])?;
-    print(&format!(
-        "  cargo check -j1, all features: {:.1} s (dependencies already built, not incremental)\n",
-        all.as_secs_f64()
-    ))?;
-    for feature in &args.features {
-        if !generated.report.features.contains(feature) {
-            print(&format!("  (no namespace `{feature}` in this corpus)\n"))?;
-            continue;
-        }
-        run(&["check", "--quiet", "--no-default-features", "--features", feature])?;
-        touch()?;
-        let one = run(&["check", "--quiet", "-j1", "--no-default-features", "--features", feature])?;
-        print(&format!("  cargo check -j1, feature {feature} only: {:.1} s\n", one.as_secs_f64()))?;
+        let peak_kib = stderr
+            .lines()
+            .find_map(|line| line.trim().strip_prefix("Maximum resident set size (kbytes):"))
+            .and_then(|kib| kib.trim().parse().ok());
+        Ok(CheckRun { took, peak_kib })
     }
-    Ok(())
 }

@@ -32,6 +32,9 @@
 //!   says otherwise.
 //! - `client-no-provider`: the same client without aws-lc-rs, for targets that cannot build it;
 //!   the program gives the provider (`ClientBuilder::crypto_provider`).
+//! - `tracing` (default): a span per call, events for re-logins, retries and task progress.
+//! - `all-serde`: `Serialize` and `Deserialize` on every type. Without it a type implements the
+//!   direction it travels: `Serialize` if requests send it, `Deserialize` if responses bring it.
 //! - `full` (default): every namespace below. Turn default features off and pick namespaces to
 //!   compile only what you use; types shared between namespaces are always available.
 //! - `appliance`: 3 operations from `vsphere-fragment.yaml`.

@@ -1,5 +1,5 @@
 //! The real vSphere specs in `../shared/specs`: every folder generates one crate that compiles
-//! with warnings denied, with all features and with a single namespace feature, and has one
+//! with warnings denied, with all features, its default ones and a single namespace feature, and has one
 //! function per operation. A few representative services are snapshotted.
 //!
 //! Without `../shared/specs` these tests print SKIPPED; under `CI=true` that is a failure.
@@ -64,6 +64,9 @@ fn corpus(folder: &str, namespace: &str) -> Option<vsphere_codegen::Generated> {
     write_check_workspace(&root, &["crate"]);
     let all = cargo_in(&root, &["check", "--quiet", "--all-features"]);
     assert_ok(&all, &format!("{folder}: cargo check --all-features"));
+    // The default features: each type with the serde traits of the way it travels only.
+    let default = cargo_in(&root, &["check", "--quiet"]);
+    assert_ok(&default, &format!("{folder}: cargo check"));
     let one = cargo_in(&root, &["check", "--quiet", "--no-default-features", "--features", namespace]);
     assert_ok(&one, &format!("{folder}: cargo check --no-default-features --features {namespace}"));
     println!(

@@ -23,4 +23,7 @@ fn every_fixture_crate_passes_clippy_with_warnings_denied() {
     // Without default features (no client, no namespaces) they compile too.
     let run = cargo_in(&root, &["check", "--workspace", "--no-default-features", "--quiet"]);
     assert_ok(&run, "cargo check --no-default-features on the fixture crates");
+    // With both serde traits on every type (`all-serde`), whose code is behind that feature.
+    let run = cargo_in(&root, &["clippy", "--workspace", "--features", "all-serde", "--quiet", "--", "-D", "warnings"]);
+    assert_ok(&run, "cargo clippy --features all-serde on the fixture crates");
 }

@@ -199,6 +199,12 @@ fn features(krate: &Crate) -> String {
     let namespaces: Vec<String> = krate.features.keys().map(|n| format!("\"{}\"", names::unraw(n))).collect();
     let mut out = String::from("default = [\"client\", \"tracing\", \"full\"]\n");
     out.push_str(&runtime_manifest().features);
+    out.push_str(&format!(
+        "# `Serialize` and `Deserialize` on every type. Without it a type implements the direction it\n\
+         # travels: `Serialize` for what requests send, `Deserialize` for what responses bring (turn\n\
+         # it on to store or print results as JSON).\n{} = []\n",
+        super::items::ALL_SERDE
+    ));
     out.push_str("# Every namespace.\n");
     out.push_str(&format!("full = [{}]\n", namespaces.join(", ")));
     for (ns, files) in &krate.features {
@@ -358,6 +364,9 @@ const OVERVIEW: &[&str] = &[
     "  says otherwise.",
     "- `client-no-provider`: the same client without aws-lc-rs, for targets that cannot build it;",
     "  the program gives the provider (`ClientBuilder::crypto_provider`).",
+    "- `tracing` (default): a span per call, events for re-logins, retries and task progress.",
+    "- `all-serde`: `Serialize` and `Deserialize` on every type. Without it a type implements the",
+    "  direction it travels: `Serialize` if requests send it, `Deserialize` if responses bring it.",
     "- `full` (default): every namespace below. Turn default features off and pick namespaces to",
     "  compile only what you use; types shared between namespaces are always available.",
 ];

@@ -5,8 +5,84 @@ use quote::quote;
 
 use super::{Ctx, ident};
 use crate::docs;
-use crate::ir::{Enum, Field, Struct, Ty, TypeDef, TypeId, TypeKind, Union, UntaggedVariant};
+use crate::ir::{Directions, Enum, Field, Struct, Ty, TypeDef, TypeId, TypeKind, Union, UntaggedVariant};
 use crate::names;
+
+/// The cargo feature that gives every type both serde traits, not only the direction it travels.
+pub(crate) const ALL_SERDE: &str = "all-serde";
+
+/// Which of the two serde traits a type implements: the directions it travels always, the other
+/// one with the feature [`ALL_SERDE`].
+#[derive(Clone, Copy)]
+struct Serde {
+    ser: bool,
+    de: bool,
+}
+
+impl Serde {
+    fn of(directions: Directions) -> Self {
+        Serde { ser: directions.sent, de: directions.received }
+    }
+
+    /// The derive list entries of the traits always implemented, and a `cfg_attr` derive of the
+    /// others.
+    fn derives(self, ctx: &Ctx) -> (TokenStream, TokenStream) {
+        let always = match (self.ser, self.de) {
+            (true, true) => {
+                let (ser, de) = (ctx.import("Serialize"), ctx.import("Deserialize"));
+                quote! { #ser, #de }
+            }
+            (true, false) => ctx.import("Serialize"),
+            (false, true) => ctx.import("Deserialize"),
+            (false, false) => quote! {},
+        };
+        let (ser, de) = (ctx.full("Serialize"), ctx.full("Deserialize"));
+        let optional = match (self.ser, self.de) {
+            (true, true) => quote! {},
+            (true, false) => quote! { #[cfg_attr(feature = #ALL_SERDE, derive(#de))] },
+            (false, true) => quote! { #[cfg_attr(feature = #ALL_SERDE, derive(#ser))] },
+            (false, false) => quote! { #[cfg_attr(feature = #ALL_SERDE, derive(#ser, #de))] },
+        };
+        (always, optional)
+    }
+
+    /// The `Serialize` derive of a struct whose `Deserialize` is written out: in the derive list
+    /// when always implemented, else behind the feature; and how its `#[serde(...)]` helper
+    /// attributes are spelled (behind the feature too, where the derive that reads them is).
+    fn serialize_derive(self, ctx: &Ctx) -> (TokenStream, TokenStream, impl Fn(TokenStream) -> TokenStream) {
+        let always = self.ser;
+        let (listed, optional) = if always {
+            let ser = ctx.import("Serialize");
+            (quote! { #ser }, quote! {})
+        } else {
+            let ser = ctx.full("Serialize");
+            (quote! {}, quote! { #[cfg_attr(feature = #ALL_SERDE, derive(#ser))] })
+        };
+        let helper = move |args: TokenStream| {
+            if always {
+                quote! { #[serde(#args)] }
+            } else {
+                quote! { #[cfg_attr(feature = #ALL_SERDE, serde(#args))] }
+            }
+        };
+        (listed, optional, helper)
+    }
+
+    /// The `cfg` of a written-out impl of one of the traits: none when it is always implemented.
+    fn gate(always: bool) -> TokenStream {
+        if always {
+            quote! {}
+        } else {
+            quote! { #[cfg(feature = #ALL_SERDE)] }
+        }
+    }
+
+    /// How code of an impl spells an importable item: imported when the impl is always there, by
+    /// its full path behind the feature.
+    fn path(ctx: &Ctx, always: bool, name: &'static str) -> TokenStream {
+        if always { ctx.import(name) } else { ctx.full(name) }
+    }
+}
 
 pub(crate) fn type_def(ctx: &Ctx, id: TypeId, t: &TypeDef, gate: TokenStream) -> TokenStream {
     let mut doc = t.doc.clone();
@@ -21,11 +97,12 @@ pub(crate) fn type_def(ctx: &Ctx, id: TypeId, t: &TypeDef, gate: TokenStream) ->
     doc.extend(super::extension_lines(&t.extensions, false));
     let doc = ctx.doc(&doc);
     let name = ident(&t.name);
+    let serde = Serde::of(t.directions);
     let item = match &t.kind {
-        TypeKind::Struct(s) => strukt(ctx, &name, s, doc, &gate),
-        TypeKind::Enum(e) => open_enum(ctx, &name, e, doc, &gate),
-        TypeKind::Union(u) => union(ctx, &name, u, doc, &gate),
-        TypeKind::Untagged(variants) => untagged(ctx, &name, variants, doc, &gate),
+        TypeKind::Struct(s) => strukt(ctx, &name, s, doc, &gate, serde),
+        TypeKind::Enum(e) => open_enum(ctx, &name, e, doc, &gate, serde),
+        TypeKind::Union(u) => union(ctx, &name, u, doc, &gate, serde),
+        TypeKind::Untagged(variants) => untagged(ctx, &name, variants, doc, &gate, serde),
         TypeKind::Params(fields) => params(ctx, &name, fields, doc, &gate),
     };
     let error_body = ctx.error_types.contains(&id).then(|| error_body(ctx, &name, &t.kind, &gate));
@@ -50,7 +127,7 @@ fn error_body(ctx: &Ctx, name: &Ident, kind: &TypeKind, gate: &TokenStream) -> T
     }
 }
 
-fn field_tokens(ctx: &Ctx, f: &Field) -> TokenStream {
+fn field_tokens(ctx: &Ctx, f: &Field, serde_attr: &dyn Fn(TokenStream) -> TokenStream) -> TokenStream {
     let mut lines = f.doc.clone();
     if f.deprecated {
         if !lines.is_empty() {
@@ -75,7 +152,7 @@ fn field_tokens(ctx: &Ctx, f: &Field) -> TokenStream {
         ty = quote! { #option<#ty> };
     }
     let args = serde_args(ctx, f);
-    let serde = (!args.is_empty()).then(|| quote! { #[serde(#(#args),*)] });
+    let serde = (!args.is_empty()).then(|| serde_attr(quote! { #(#args),* }));
     quote! {
         #doc
         #serde
@@ -83,23 +160,12 @@ fn field_tokens(ctx: &Ctx, f: &Field) -> TokenStream {
     }
 }
 
-/// The serde arguments of a field: its rename, the tolerant decoding of collections (absent or
-/// `null` lists and maps are empty; maps also decode from `/rest` key/value lists), and leaving
-/// out unset optional fields.
+/// The serde arguments of a field, for `Serialize`: its rename, and leaving out unset optional
+/// fields. (`Deserialize` is written out: see [`decode_field`].)
 fn serde_args(ctx: &Ctx, f: &Field) -> Vec<TokenStream> {
     let mut args = Vec::new();
     if let Some(wire) = &f.rename {
         args.push(quote! { rename = #wire });
-    }
-    let with = |function: &str| format!("{}::{function}", ctx.import_text("wire"));
-    let tolerant = match (&f.ty, f.optional()) {
-        (Ty::Vec(_), false) => Some(with("list")),
-        (Ty::Map(_), false) => Some(with("map")),
-        (Ty::Map(_), true) => Some(with("option_map")),
-        _ => None,
-    };
-    if let Some(function) = tolerant {
-        args.push(quote! { default, deserialize_with = #function });
     }
     if f.optional() && (!f.nullable || !f.required) {
         let skip = format!("{}::is_none", ctx.prelude_text("Option"));
@@ -108,28 +174,83 @@ fn serde_args(ctx: &Ctx, f: &Field) -> Vec<TokenStream> {
     args
 }
 
-fn strukt(ctx: &Ctx, name: &Ident, s: &Struct, doc: TokenStream, gate: &TokenStream) -> TokenStream {
-    let (ser, de) = (ctx.import("Serialize"), ctx.import("Deserialize"));
+/// How a written-out `Deserialize` takes a field from the object's `wire::Fields`: absent or
+/// `null` collections are empty (required ones) or `None` (optional ones), maps also decode from
+/// `/rest` key/value lists, other optional fields are `None` when absent or `null`.
+fn decode_field(f: &Field) -> TokenStream {
+    let (name, wire) = (ident(&f.ident), &f.wire);
+    let method = match (&f.ty, f.optional()) {
+        (Ty::Map(_), true) => quote! { option_map },
+        (_, true) => quote! { optional },
+        (Ty::Vec(_), false) => quote! { list },
+        (Ty::Map(_), false) => quote! { map },
+        (_, false) => quote! { required },
+    };
+    quote! { #name: fields.#method(#wire)?, }
+}
+
+fn strukt(ctx: &Ctx, name: &Ident, s: &Struct, doc: TokenStream, gate: &TokenStream, serde: Serde) -> TokenStream {
+    let (listed, optional, serde_attr) = serde.serialize_derive(ctx);
     let default = s.fields.iter().all(Field::optional).then(|| quote! { Default, });
-    let tag = s.tag.as_ref().map(|(property, tag)| quote! { #[serde(tag = #property, rename = #tag)] });
-    let fields = s.fields.iter().map(|f| field_tokens(ctx, f));
+    let tag = s.tag.as_ref().map(|(property, tag)| serde_attr(quote! { tag = #property, rename = #tag }));
+    let fields = s.fields.iter().map(|f| field_tokens(ctx, f, &serde_attr));
     let additional = s.additional.as_ref().map(|a| {
         let (map, string, ty) = (ctx.import("BTreeMap"), ctx.prelude("String"), ctx.ty(&a.ty));
-        let field = ident(&a.ident);
+        let (field, flatten) = (ident(&a.ident), serde_attr(quote! { flatten }));
         quote! {
             /// Properties not named above (`additionalProperties`).
-            #[serde(flatten)]
+            #flatten
             pub #field: #map<#string, #ty>,
         }
     });
+    let deserialize = deserialize_struct(ctx, name, s, gate, serde.de);
     quote! {
         #doc
         #gate
-        #[derive(Debug, Clone, PartialEq, #default #ser, #de)]
+        #[derive(Debug, Clone, PartialEq, #default #listed)]
+        #optional
         #tag
         pub struct #name {
             #(#fields)*
             #additional
+        }
+
+        #deserialize
+    }
+}
+
+/// A struct's `Deserialize`, written out over `wire::object`: a line per field.
+fn deserialize_struct(ctx: &Ctx, name: &Ident, s: &Struct, gate: &TokenStream, always: bool) -> TokenStream {
+    let de_gate = Serde::gate(always);
+    let (de, deserializer, wire) = (
+        Serde::path(ctx, always, "Deserialize"),
+        Serde::path(ctx, always, "Deserializer"),
+        Serde::path(ctx, always, "wire"),
+    );
+    let (result, ok) = (ctx.prelude("Result"), ctx.prelude("Ok"));
+    let label = name.to_string();
+    let skip_tag =
+        s.tag.as_ref().filter(|_| s.additional.is_some()).map(|(property, _)| quote! { fields.skip(#property); });
+    let inits = s.fields.iter().map(decode_field);
+    let additional = s.additional.as_ref().map(|a| {
+        let field = ident(&a.ident);
+        quote! { #field: fields.rest()?, }
+    });
+    let fields = if s.fields.is_empty() && s.additional.is_none() {
+        quote! { _ }
+    } else {
+        quote! { fields }
+    };
+    quote! {
+        #gate
+        #de_gate
+        impl<'de> #de<'de> for #name {
+            fn deserialize<D: #deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
+                #wire::object(deserializer, #label, |#fields| {
+                    #skip_tag
+                    #ok(Self { #(#inits)* #additional })
+                })
+            }
         }
     }
 }
@@ -153,8 +274,9 @@ fn untagged(
     variants: &[UntaggedVariant],
     doc: TokenStream,
     gate: &TokenStream,
+    serde: Serde,
 ) -> TokenStream {
-    let (ser, de) = (ctx.import("Serialize"), ctx.import("Deserialize"));
+    let (derives, optional) = serde.derives(ctx);
     let vs = variants.iter().map(|v| {
         let id = ident(&v.ident);
         let mut ty = ctx.ty(&v.ty);
@@ -167,7 +289,8 @@ fn untagged(
     quote! {
         #doc
         #gate
-        #[derive(Debug, Clone, PartialEq, #ser, #de)]
+        #[derive(Debug, Clone, PartialEq, #derives)]
+        #optional
         #[serde(untagged)]
         pub enum #name { #(#vs)* }
     }
@@ -177,11 +300,12 @@ fn untagged(
 /// `as_str` and `From<&str>` spell the wire values; `Serialize` and `Deserialize` go through
 /// them (written out, not derived: a derive with a variant-level `untagged` costs the crate's
 /// check time about a tenth).
-fn open_enum(ctx: &Ctx, name: &Ident, e: &Enum, doc: TokenStream, gate: &TokenStream) -> TokenStream {
+fn open_enum(ctx: &Ctx, name: &Ident, e: &Enum, doc: TokenStream, gate: &TokenStream, serde: Serde) -> TokenStream {
+    let (ser_gate, de_gate) = (Serde::gate(serde.ser), Serde::gate(serde.de));
     let (string, from, result, fmt) =
         (ctx.prelude("String"), ctx.prelude("From"), ctx.prelude("Result"), ctx.import("fmt"));
-    let (ser, de, serializer, deserializer) =
-        (ctx.import("Serialize"), ctx.import("Deserialize"), ctx.import("Serializer"), ctx.import("Deserializer"));
+    let (ser, serializer) = (Serde::path(ctx, serde.ser, "Serialize"), Serde::path(ctx, serde.ser, "Serializer"));
+    let (de, deserializer) = (Serde::path(ctx, serde.de, "Deserialize"), Serde::path(ctx, serde.de, "Deserializer"));
     let other = ident(&e.other);
     let variants = e.variants.iter().map(|v| {
         let mut lines = v.doc.clone();
@@ -206,7 +330,7 @@ fn open_enum(ctx: &Ctx, name: &Ident, e: &Enum, doc: TokenStream, gate: &TokenSt
         let (id, wire) = (ident(&v.ident), &v.wire);
         quote! { #wire => Self::#id, }
     });
-    let wire = ctx.import("wire");
+    let wire = Serde::path(ctx, serde.de, "wire");
     quote! {
         #doc
         #gate
@@ -246,6 +370,7 @@ fn open_enum(ctx: &Ctx, name: &Ident, e: &Enum, doc: TokenStream, gate: &TokenSt
         }
 
         #gate
+        #ser_gate
         impl #ser for #name {
             fn serialize<S: #serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
@@ -253,6 +378,7 @@ fn open_enum(ctx: &Ctx, name: &Ident, e: &Enum, doc: TokenStream, gate: &TokenSt
         }
 
         #gate
+        #de_gate
         impl<'de> #de<'de> for #name {
             fn deserialize<D: #deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
                 #wire::open_enum(deserializer)
@@ -261,12 +387,13 @@ fn open_enum(ctx: &Ctx, name: &Ident, e: &Enum, doc: TokenStream, gate: &TokenSt
     }
 }
 
-fn union(ctx: &Ctx, name: &Ident, u: &Union, doc: TokenStream, gate: &TokenStream) -> TokenStream {
+fn union(ctx: &Ctx, name: &Ident, u: &Union, doc: TokenStream, gate: &TokenStream, serde: Serde) -> TokenStream {
+    let (ser_gate, de_gate) = (Serde::gate(serde.ser), Serde::gate(serde.de));
     let (value, result, option, some, ok) =
         (ctx.import("Value"), ctx.prelude("Result"), ctx.prelude("Option"), ctx.prelude("Some"), ctx.prelude("Ok"));
-    let wire = ctx.import("wire");
-    let (ser, de, serializer, deserializer) =
-        (ctx.import("Serialize"), ctx.import("Deserialize"), ctx.import("Serializer"), ctx.import("Deserializer"));
+    let (ser, serializer) = (Serde::path(ctx, serde.ser, "Serialize"), Serde::path(ctx, serde.ser, "Serializer"));
+    let (de, deserializer) = (Serde::path(ctx, serde.de, "Deserialize"), Serde::path(ctx, serde.de, "Deserializer"));
+    let (ser_wire, de_wire) = (Serde::path(ctx, serde.ser, "wire"), Serde::path(ctx, serde.de, "wire"));
     let property = &u.property;
     let other = ident(&u.other);
     let variants = u.variants.iter().map(|v| {
@@ -284,8 +411,9 @@ fn union(ctx: &Ctx, name: &Ident, u: &Union, doc: TokenStream, gate: &TokenStrea
         u.variants.iter().map(|v| f(&ident(&v.ident), &v.tag)).collect()
     };
     let tags = arms(&|id, tag| quote! { Self::#id(_) => #some(#tag), });
-    let encode = arms(&|id, tag| quote! { Self::#id(payload) => #wire::tagged(serializer, #property, #tag, payload), });
-    let decode = arms(&|id, tag| quote! { #some(#tag) => #wire::variant_or(value, Self::#id, Self::#other), });
+    let encode =
+        arms(&|id, tag| quote! { Self::#id(payload) => #ser_wire::tagged(serializer, #property, #tag, payload), });
+    let decode = arms(&|id, tag| quote! { #some(#tag) => #de_wire::variant_or(value, Self::#id, Self::#other), });
     let other_doc = format!(
         " A value of `{property}` this version of the crate does not know, none, or a known one whose \
          fields do not fit: the whole object, kept as sent."
@@ -312,20 +440,22 @@ fn union(ctx: &Ctx, name: &Ident, u: &Union, doc: TokenStream, gate: &TokenStrea
         }
 
         #gate
+        #ser_gate
         impl #ser for #name {
             fn serialize<S: #serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
                 match self {
                     #(#encode)*
-                    Self::#other(value) => value.serialize(serializer),
+                    Self::#other(value) => #ser::serialize(value, serializer),
                 }
             }
         }
 
         #gate
+        #de_gate
         impl<'de> #de<'de> for #name {
             fn deserialize<D: #deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
-                let value = #value::deserialize(deserializer)?;
-                #ok(match #wire::tag(&value, #property).as_deref() {
+                let value = <#value as #de<'de>>::deserialize(deserializer)?;
+                #ok(match #de_wire::tag(&value, #property).as_deref() {
                     #(#decode)*
                     _ => Self::#other(value),
                 })

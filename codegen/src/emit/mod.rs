@@ -284,6 +284,17 @@ impl<'a> Ctx<'a> {
         path_tokens(&self.import_text(name))
     }
 
+    /// An importable item by its full path, importing nothing: for code behind a `cfg` that the
+    /// module's imports do not carry (an import only it used would be unused without it).
+    pub fn full(&self, name: &'static str) -> TokenStream {
+        path_tokens(&Self::full_text(name))
+    }
+
+    /// [`Ctx::full`] as text.
+    pub fn full_text(name: &'static str) -> String {
+        IMPORTABLE.iter().find(|(n, _)| *n == name).map_or_else(|| name.to_owned(), |(_, full)| (*full).to_owned())
+    }
+
     /// [`Ctx::import`] as text, for serde's string attributes (`"wire::list"`).
     pub fn import_text(&self, name: &'static str) -> String {
         match IMPORTABLE.iter().find(|(n, _)| *n == name) {

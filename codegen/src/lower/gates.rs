@@ -64,6 +64,7 @@ mod tests {
             gate: Gate::Always,
             origins: vec![],
             extensions: vec![],
+            directions: Default::default(),
         }
     }
 

@@ -311,6 +311,7 @@ fn type_def(
         gate: Default::default(),
         origins,
         extensions: node.extensions.clone(),
+        directions: Default::default(),
     }
 }
 

@@ -6,6 +6,7 @@
 //! them, [`recursion`] boxes cycles, [`gates`] decides feature gates, [`ops::replacement`] writes
 //! the deprecation notes, and [`modules`] builds the module tree.
 
+mod directions;
 mod gates;
 mod graph;
 mod identity;
@@ -208,6 +209,7 @@ pub fn lower(docs: &[Document], diags: &mut Diagnostics) -> (Crate, Vec<FileCoun
     recursion::box_cycles(&mut types);
     let namespaces: BTreeSet<String> = drafts.iter().map(|d| d.namespace.clone()).collect();
     gates::assign(&mut types, &resolved.used_by, &namespaces);
+    directions::assign(&mut types, drafts.iter().map(|d| &d.op));
     ops::replacement::note(docs, &mut drafts, diags);
     ops::docs::finish(&mut drafts);
     let (modules, features) = modules::build(&types, drafts);

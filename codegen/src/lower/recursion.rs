@@ -128,6 +128,7 @@ mod tests {
             gate: Default::default(),
             origins: vec![],
             extensions: vec![],
+            directions: Default::default(),
         };
         use crate::ir::TypeId;
         let mut types = vec![

@@ -3,7 +3,7 @@
 //! The `cis.task` namespace of the vSphere Automation API: 3 types.
 
 use ::chrono::{DateTime, Utc};
-use ::serde::{Deserialize, Deserializer, Serialize, Serializer};
+use ::serde::{Deserialize, Deserializer};
 use ::serde_json::Value;
 use ::std::fmt;
 
@@ -12,42 +12,83 @@ use crate::runtime::wire;
 /// A task, as the task service reports it.
 ///
 /// Schema: `vsphere-fragment.yaml#/components/schemas/Cis.Task.Info`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "all-serde", derive(::serde::Serialize))]
 pub struct Info {
     /// Whether the task can still be cancelled.
     pub cancelable: bool,
     pub description: crate::vapi::std::LocalizableMessage,
     /// When the task ended.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub end_time: Option<DateTime<Utc>>,
     /// The error, once the task has failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error: Option<Value>,
     /// The operation the task runs.
     pub operation: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub progress: Option<Progress>,
     /// The operation's result, once the task has succeeded.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub result: Option<Value>,
     /// The service whose operation the task runs.
     pub service: String,
     /// When the task started.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub start_time: Option<DateTime<Utc>>,
     pub status: Status,
+}
+
+impl<'de> Deserialize<'de> for Info {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::object(
+            deserializer,
+            "Info",
+            |fields| {
+                Ok(Self {
+                    cancelable: fields.required("cancelable")?,
+                    description: fields.required("description")?,
+                    end_time: fields.optional("end_time")?,
+                    error: fields.optional("error")?,
+                    operation: fields.required("operation")?,
+                    progress: fields.optional("progress")?,
+                    result: fields.optional("result")?,
+                    service: fields.required("service")?,
+                    start_time: fields.optional("start_time")?,
+                    status: fields.required("status")?,
+                })
+            },
+        )
+    }
 }
 
 /// How far a task has come.
 ///
 /// Schema: `vsphere-fragment.yaml#/components/schemas/Cis.Task.Progress`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "all-serde", derive(::serde::Serialize))]
 pub struct Progress {
     /// The amount of work done; it only grows.
     pub completed: i64,
     pub message: crate::vapi::std::LocalizableMessage,
     /// The amount of work in all.
     pub total: i64,
+}
+
+impl<'de> Deserialize<'de> for Progress {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::object(
+            deserializer,
+            "Progress",
+            |fields| {
+                Ok(Self {
+                    completed: fields.required("completed")?,
+                    message: fields.required("message")?,
+                    total: fields.required("total")?,
+                })
+            },
+        )
+    }
 }
 
 /// Where a task stands.
@@ -97,8 +138,12 @@ impl fmt::Display for Status {
     }
 }
 
-impl Serialize for Status {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+#[cfg(feature = "all-serde")]
+impl ::serde::Serialize for Status {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }

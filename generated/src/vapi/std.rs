@@ -3,7 +3,7 @@
 //! The `vapi.std` namespace of the vSphere Automation API: 4 types.
 
 use ::chrono::{DateTime, Utc};
-use ::serde::{Deserialize, Serialize};
+use ::serde::{Deserialize, Deserializer};
 use ::std::collections::BTreeMap;
 
 use crate::runtime::wire;
@@ -15,7 +15,8 @@ pub mod localization_param;
 ///
 /// Schema: `vsphere-fragment.yaml#/components/schemas/Vapi.Std.DynamicID`.
 #[cfg(feature = "appliance")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "all-serde", derive(::serde::Serialize))]
 pub struct DynamicId {
     /// The identifier of the resource, of the type named by `type`.
     pub id: String,
@@ -23,72 +24,135 @@ pub struct DynamicId {
     pub r#type: String,
 }
 
+#[cfg(feature = "appliance")]
+impl<'de> Deserialize<'de> for DynamicId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::object(
+            deserializer,
+            "DynamicId",
+            |fields| {
+                Ok(Self {
+                    id: fields.required("id")?,
+                    r#type: fields.required("type")?,
+                })
+            },
+        )
+    }
+}
+
 /// A message template with its arguments, which clients can show in the user's language, or
 /// in English from `default_message`.
 ///
 /// Schema: `vsphere-fragment.yaml#/components/schemas/Vapi.Std.LocalizableMessage`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "all-serde", derive(::serde::Serialize))]
 pub struct LocalizableMessage {
     /// Positional arguments of the template; empty when it takes named ones or none.
-    #[serde(default, deserialize_with = "wire::list")]
     pub args: Vec<String>,
     /// The message in English (`en_US`), with its arguments filled in.
     pub default_message: String,
     /// The identifier of the message template in the message catalog.
     pub id: String,
     /// The message in the locale the client asked for, when the server filled it in.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub localized: Option<String>,
     /// Named arguments of the template. Left out when it takes positional ones or none.
-    #[serde(
-        default,
-        deserialize_with = "wire::option_map",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub params: Option<BTreeMap<String, LocalizationParam>>,
+}
+
+impl<'de> Deserialize<'de> for LocalizableMessage {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::object(
+            deserializer,
+            "LocalizableMessage",
+            |fields| {
+                Ok(Self {
+                    args: fields.list("args")?,
+                    default_message: fields.required("default_message")?,
+                    id: fields.required("id")?,
+                    localized: fields.optional("localized")?,
+                    params: fields.option_map("params")?,
+                })
+            },
+        )
+    }
 }
 
 /// One argument of a message template, with its formatting. Exactly one of the value
 /// fields is set, depending on the argument's type.
 ///
 /// Schema: `vsphere-fragment.yaml#/components/schemas/Vapi.Std.LocalizationParam`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "all-serde", derive(::serde::Serialize))]
 pub struct LocalizationParam {
     /// A floating-point value; `precision` sets its fractional digits.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub d: Option<f64>,
     /// A date and time; `format` sets how it is shown.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dt: Option<DateTime<Utc>>,
     /// How `dt` is shown. Left out, `SHORT_DATE_TIME` is used.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub format: Option<crate::vapi::std::localization_param::DateTimeFormat>,
     /// An integer value.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub i: Option<i64>,
     /// A nested message, for enumeration values, plurals and short lists.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub l: Option<NestedLocalizableMessage>,
     /// How many fractional digits `d` is shown with.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub precision: Option<i64>,
     /// A string value.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub s: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for LocalizationParam {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::object(
+            deserializer,
+            "LocalizationParam",
+            |fields| {
+                Ok(Self {
+                    d: fields.optional("d")?,
+                    dt: fields.optional("dt")?,
+                    format: fields.optional("format")?,
+                    i: fields.optional("i")?,
+                    l: fields.optional("l")?,
+                    precision: fields.optional("precision")?,
+                    s: fields.optional("s")?,
+                })
+            },
+        )
+    }
 }
 
 /// A message template nested in an argument of another one.
 ///
 /// Schema: `vsphere-fragment.yaml#/components/schemas/Vapi.Std.NestedLocalizableMessage`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "all-serde", derive(::serde::Serialize))]
 pub struct NestedLocalizableMessage {
     /// The identifier of the message template in the message catalog.
     pub id: String,
     /// Named arguments of the template. Left out when there are none.
-    #[serde(
-        default,
-        deserialize_with = "wire::option_map",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub params: Option<BTreeMap<String, LocalizationParam>>,
+}
+
+impl<'de> Deserialize<'de> for NestedLocalizableMessage {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::object(
+            deserializer,
+            "NestedLocalizableMessage",
+            |fields| {
+                Ok(Self {
+                    id: fields.required("id")?,
+                    params: fields.option_map("params")?,
+                })
+            },
+        )
+    }
 }

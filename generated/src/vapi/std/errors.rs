@@ -2,7 +2,7 @@
 
 //! The `vapi.std.errors` namespace of the vSphere Automation API: 8 types.
 
-use ::serde::{Deserialize, Deserializer, Serialize, Serializer};
+use ::serde::{Deserialize, Deserializer};
 use ::serde_json::Value;
 
 use crate::runtime::{ErrorBody, wire};
@@ -101,20 +101,34 @@ impl Error {
     }
 }
 
-impl Serialize for Error {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+#[cfg(feature = "all-serde")]
+impl ::serde::Serialize for Error {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Error(payload) => {
-                wire::tagged(serializer, "error_type", "ERROR", payload)
+                crate::runtime::wire::tagged(serializer, "error_type", "ERROR", payload)
             }
             Self::FeatureInUse(payload) => {
-                wire::tagged(serializer, "error_type", "FEATURE_IN_USE", payload)
+                crate::runtime::wire::tagged(
+                    serializer,
+                    "error_type",
+                    "FEATURE_IN_USE",
+                    payload,
+                )
             }
             Self::InvalidArgument(payload) => {
-                wire::tagged(serializer, "error_type", "INVALID_ARGUMENT", payload)
+                crate::runtime::wire::tagged(
+                    serializer,
+                    "error_type",
+                    "INVALID_ARGUMENT",
+                    payload,
+                )
             }
             Self::NotAllowedInCurrentState(payload) => {
-                wire::tagged(
+                crate::runtime::wire::tagged(
                     serializer,
                     "error_type",
                     "NOT_ALLOWED_IN_CURRENT_STATE",
@@ -122,19 +136,39 @@ impl Serialize for Error {
                 )
             }
             Self::NotFound(payload) => {
-                wire::tagged(serializer, "error_type", "NOT_FOUND", payload)
+                crate::runtime::wire::tagged(
+                    serializer,
+                    "error_type",
+                    "NOT_FOUND",
+                    payload,
+                )
             }
             Self::Unauthenticated(payload) => {
-                wire::tagged(serializer, "error_type", "UNAUTHENTICATED", payload)
+                crate::runtime::wire::tagged(
+                    serializer,
+                    "error_type",
+                    "UNAUTHENTICATED",
+                    payload,
+                )
             }
             Self::Unauthorized(payload) => {
-                wire::tagged(serializer, "error_type", "UNAUTHORIZED", payload)
+                crate::runtime::wire::tagged(
+                    serializer,
+                    "error_type",
+                    "UNAUTHORIZED",
+                    payload,
+                )
             }
             Self::AlreadyExists(payload) => {
-                wire::tagged(serializer, "error_type", "ALREADY_EXISTS", payload)
+                crate::runtime::wire::tagged(
+                    serializer,
+                    "error_type",
+                    "ALREADY_EXISTS",
+                    payload,
+                )
             }
             Self::AlreadyInDesiredState(payload) => {
-                wire::tagged(
+                crate::runtime::wire::tagged(
                     serializer,
                     "error_type",
                     "ALREADY_IN_DESIRED_STATE",
@@ -142,16 +176,31 @@ impl Serialize for Error {
                 )
             }
             Self::Canceled(payload) => {
-                wire::tagged(serializer, "error_type", "CANCELED", payload)
+                crate::runtime::wire::tagged(
+                    serializer,
+                    "error_type",
+                    "CANCELED",
+                    payload,
+                )
             }
             Self::ConcurrentChange(payload) => {
-                wire::tagged(serializer, "error_type", "CONCURRENT_CHANGE", payload)
+                crate::runtime::wire::tagged(
+                    serializer,
+                    "error_type",
+                    "CONCURRENT_CHANGE",
+                    payload,
+                )
             }
             Self::InternalServerError(payload) => {
-                wire::tagged(serializer, "error_type", "INTERNAL_SERVER_ERROR", payload)
+                crate::runtime::wire::tagged(
+                    serializer,
+                    "error_type",
+                    "INTERNAL_SERVER_ERROR",
+                    payload,
+                )
             }
             Self::InvalidElementConfiguration(payload) => {
-                wire::tagged(
+                crate::runtime::wire::tagged(
                     serializer,
                     "error_type",
                     "INVALID_ELEMENT_CONFIGURATION",
@@ -159,31 +208,71 @@ impl Serialize for Error {
                 )
             }
             Self::InvalidElementType(payload) => {
-                wire::tagged(serializer, "error_type", "INVALID_ELEMENT_TYPE", payload)
+                crate::runtime::wire::tagged(
+                    serializer,
+                    "error_type",
+                    "INVALID_ELEMENT_TYPE",
+                    payload,
+                )
             }
             Self::InvalidRequest(payload) => {
-                wire::tagged(serializer, "error_type", "INVALID_REQUEST", payload)
+                crate::runtime::wire::tagged(
+                    serializer,
+                    "error_type",
+                    "INVALID_REQUEST",
+                    payload,
+                )
             }
             Self::OperationNotFound(payload) => {
-                wire::tagged(serializer, "error_type", "OPERATION_NOT_FOUND", payload)
+                crate::runtime::wire::tagged(
+                    serializer,
+                    "error_type",
+                    "OPERATION_NOT_FOUND",
+                    payload,
+                )
             }
             Self::ResourceBusy(payload) => {
-                wire::tagged(serializer, "error_type", "RESOURCE_BUSY", payload)
+                crate::runtime::wire::tagged(
+                    serializer,
+                    "error_type",
+                    "RESOURCE_BUSY",
+                    payload,
+                )
             }
             Self::ResourceInUse(payload) => {
-                wire::tagged(serializer, "error_type", "RESOURCE_IN_USE", payload)
+                crate::runtime::wire::tagged(
+                    serializer,
+                    "error_type",
+                    "RESOURCE_IN_USE",
+                    payload,
+                )
             }
             Self::ResourceInaccessible(payload) => {
-                wire::tagged(serializer, "error_type", "RESOURCE_INACCESSIBLE", payload)
+                crate::runtime::wire::tagged(
+                    serializer,
+                    "error_type",
+                    "RESOURCE_INACCESSIBLE",
+                    payload,
+                )
             }
             Self::ServiceUnavailable(payload) => {
-                wire::tagged(serializer, "error_type", "SERVICE_UNAVAILABLE", payload)
+                crate::runtime::wire::tagged(
+                    serializer,
+                    "error_type",
+                    "SERVICE_UNAVAILABLE",
+                    payload,
+                )
             }
             Self::TimedOut(payload) => {
-                wire::tagged(serializer, "error_type", "TIMED_OUT", payload)
+                crate::runtime::wire::tagged(
+                    serializer,
+                    "error_type",
+                    "TIMED_OUT",
+                    payload,
+                )
             }
             Self::UnableToAllocateResource(payload) => {
-                wire::tagged(
+                crate::runtime::wire::tagged(
                     serializer,
                     "error_type",
                     "UNABLE_TO_ALLOCATE_RESOURCE",
@@ -191,22 +280,37 @@ impl Serialize for Error {
                 )
             }
             Self::UnexpectedInput(payload) => {
-                wire::tagged(serializer, "error_type", "UNEXPECTED_INPUT", payload)
+                crate::runtime::wire::tagged(
+                    serializer,
+                    "error_type",
+                    "UNEXPECTED_INPUT",
+                    payload,
+                )
             }
             Self::Unsupported(payload) => {
-                wire::tagged(serializer, "error_type", "UNSUPPORTED", payload)
+                crate::runtime::wire::tagged(
+                    serializer,
+                    "error_type",
+                    "UNSUPPORTED",
+                    payload,
+                )
             }
             Self::UnverifiedPeer(payload) => {
-                wire::tagged(serializer, "error_type", "UNVERIFIED_PEER", payload)
+                crate::runtime::wire::tagged(
+                    serializer,
+                    "error_type",
+                    "UNVERIFIED_PEER",
+                    payload,
+                )
             }
-            Self::Unrecognized(value) => value.serialize(serializer),
+            Self::Unrecognized(value) => ::serde::Serialize::serialize(value, serializer),
         }
     }
 }
 
 impl<'de> Deserialize<'de> for Error {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
+        let value = <Value as Deserialize<'de>>::deserialize(deserializer)?;
         Ok(
             match wire::tag(&value, "error_type").as_deref() {
                 Some("ERROR") => wire::variant_or(value, Self::Error, Self::Unrecognized),
@@ -323,115 +427,227 @@ impl ErrorBody for Error {
 /// operation reports when no more specific one fits. `error_type` tells which one it is.
 ///
 /// Schema: `vsphere-fragment.yaml#/components/schemas/Vapi.Std.Errors.Error`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "error_type", rename = "ERROR")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "all-serde", derive(::serde::Serialize))]
+#[cfg_attr(feature = "all-serde", serde(tag = "error_type", rename = "ERROR"))]
 pub struct ErrorBase {
     /// Error-specific data that helps a client respond; operations document what they put
     /// here. Often left out.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub data: Option<Value>,
     /// The messages, for people, the first describing the error as the called operation sees
     /// it and each next one the cause of the one before.
-    #[serde(default, deserialize_with = "wire::list")]
     pub messages: Vec<crate::vapi::std::LocalizableMessage>,
+}
+
+impl<'de> Deserialize<'de> for ErrorBase {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::object(
+            deserializer,
+            "ErrorBase",
+            |fields| {
+                Ok(Self {
+                    data: fields.optional("data")?,
+                    messages: fields.list("messages")?,
+                })
+            },
+        )
+    }
 }
 
 /// A feature the call needs is in use, for example a restore while a backup runs.
 ///
 /// Schema: `vsphere-fragment.yaml#/components/schemas/Vapi.Std.Errors.FeatureInUse`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "error_type", rename = "FEATURE_IN_USE")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "all-serde", derive(::serde::Serialize))]
+#[cfg_attr(feature = "all-serde", serde(tag = "error_type", rename = "FEATURE_IN_USE"))]
 pub struct FeatureInUse {
     /// Error-specific data that helps a client respond; operations document what they put
     /// here. Often left out.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub data: Option<Value>,
     /// The messages, for people, the first describing the error as the called operation sees
     /// it and each next one the cause of the one before.
-    #[serde(default, deserialize_with = "wire::list")]
     pub messages: Vec<crate::vapi::std::LocalizableMessage>,
+}
+
+impl<'de> Deserialize<'de> for FeatureInUse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::object(
+            deserializer,
+            "FeatureInUse",
+            |fields| {
+                Ok(Self {
+                    data: fields.optional("data")?,
+                    messages: fields.list("messages")?,
+                })
+            },
+        )
+    }
 }
 
 /// A parameter of the call has a value the operation does not accept.
 ///
 /// Schema: `vsphere-fragment.yaml#/components/schemas/Vapi.Std.Errors.InvalidArgument`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "error_type", rename = "INVALID_ARGUMENT")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "all-serde", derive(::serde::Serialize))]
+#[cfg_attr(
+    feature = "all-serde",
+    serde(tag = "error_type", rename = "INVALID_ARGUMENT")
+)]
 pub struct InvalidArgument {
     /// Error-specific data that helps a client respond; operations document what they put
     /// here. Often left out.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub data: Option<Value>,
     /// The messages, for people, the first describing the error as the called operation sees
     /// it and each next one the cause of the one before.
-    #[serde(default, deserialize_with = "wire::list")]
     pub messages: Vec<crate::vapi::std::LocalizableMessage>,
+}
+
+impl<'de> Deserialize<'de> for InvalidArgument {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::object(
+            deserializer,
+            "InvalidArgument",
+            |fields| {
+                Ok(Self {
+                    data: fields.optional("data")?,
+                    messages: fields.list("messages")?,
+                })
+            },
+        )
+    }
 }
 
 /// The call is not allowed in the current state of the system or of its target.
 ///
 /// Schema: `vsphere-fragment.yaml#/components/schemas/Vapi.Std.Errors.NotAllowedInCurrentState`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "error_type", rename = "NOT_ALLOWED_IN_CURRENT_STATE")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "all-serde", derive(::serde::Serialize))]
+#[cfg_attr(
+    feature = "all-serde",
+    serde(tag = "error_type", rename = "NOT_ALLOWED_IN_CURRENT_STATE")
+)]
 pub struct NotAllowedInCurrentState {
     /// Error-specific data that helps a client respond; operations document what they put
     /// here. Often left out.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub data: Option<Value>,
     /// The messages, for people, the first describing the error as the called operation sees
     /// it and each next one the cause of the one before.
-    #[serde(default, deserialize_with = "wire::list")]
     pub messages: Vec<crate::vapi::std::LocalizableMessage>,
+}
+
+impl<'de> Deserialize<'de> for NotAllowedInCurrentState {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::object(
+            deserializer,
+            "NotAllowedInCurrentState",
+            |fields| {
+                Ok(Self {
+                    data: fields.optional("data")?,
+                    messages: fields.list("messages")?,
+                })
+            },
+        )
+    }
 }
 
 /// A resource the call names does not exist.
 ///
 /// Schema: `vsphere-fragment.yaml#/components/schemas/Vapi.Std.Errors.NotFound`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "error_type", rename = "NOT_FOUND")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "all-serde", derive(::serde::Serialize))]
+#[cfg_attr(feature = "all-serde", serde(tag = "error_type", rename = "NOT_FOUND"))]
 pub struct NotFound {
     /// Error-specific data that helps a client respond; operations document what they put
     /// here. Often left out.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub data: Option<Value>,
     /// The messages, for people, the first describing the error as the called operation sees
     /// it and each next one the cause of the one before.
-    #[serde(default, deserialize_with = "wire::list")]
     pub messages: Vec<crate::vapi::std::LocalizableMessage>,
+}
+
+impl<'de> Deserialize<'de> for NotFound {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::object(
+            deserializer,
+            "NotFound",
+            |fields| {
+                Ok(Self {
+                    data: fields.optional("data")?,
+                    messages: fields.list("messages")?,
+                })
+            },
+        )
+    }
 }
 
 /// The caller is not authenticated, for example because the session expired.
 ///
 /// Schema: `vsphere-fragment.yaml#/components/schemas/Vapi.Std.Errors.Unauthenticated`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "error_type", rename = "UNAUTHENTICATED")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "all-serde", derive(::serde::Serialize))]
+#[cfg_attr(feature = "all-serde", serde(tag = "error_type", rename = "UNAUTHENTICATED"))]
 pub struct Unauthenticated {
     /// The authentication schemes the server accepts, in the syntax of the HTTP
     /// `WWW-Authenticate` header.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub challenge: Option<String>,
     /// Error-specific data that helps a client respond; operations document what they put
     /// here. Often left out.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub data: Option<Value>,
     /// The messages, for people, the first describing the error as the called operation sees
     /// it and each next one the cause of the one before.
-    #[serde(default, deserialize_with = "wire::list")]
     pub messages: Vec<crate::vapi::std::LocalizableMessage>,
+}
+
+impl<'de> Deserialize<'de> for Unauthenticated {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::object(
+            deserializer,
+            "Unauthenticated",
+            |fields| {
+                Ok(Self {
+                    challenge: fields.optional("challenge")?,
+                    data: fields.optional("data")?,
+                    messages: fields.list("messages")?,
+                })
+            },
+        )
+    }
 }
 
 /// The caller is authenticated but lacks a privilege the call needs.
 ///
 /// Schema: `vsphere-fragment.yaml#/components/schemas/Vapi.Std.Errors.Unauthorized`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "error_type", rename = "UNAUTHORIZED")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "all-serde", derive(::serde::Serialize))]
+#[cfg_attr(feature = "all-serde", serde(tag = "error_type", rename = "UNAUTHORIZED"))]
 pub struct Unauthorized {
     /// Error-specific data that helps a client respond; operations document what they put
     /// here. Often left out.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub data: Option<Value>,
     /// The messages, for people, the first describing the error as the called operation sees
     /// it and each next one the cause of the one before.
-    #[serde(default, deserialize_with = "wire::list")]
     pub messages: Vec<crate::vapi::std::LocalizableMessage>,
+}
+
+impl<'de> Deserialize<'de> for Unauthorized {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::object(
+            deserializer,
+            "Unauthorized",
+            |fields| {
+                Ok(Self {
+                    data: fields.optional("data")?,
+                    messages: fields.list("messages")?,
+                })
+            },
+        )
+    }
 }

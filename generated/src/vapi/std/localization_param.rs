@@ -2,7 +2,7 @@
 
 //! The `vapi.std.localization_param` namespace of the vSphere Automation API: 1 type.
 
-use ::serde::{Deserialize, Deserializer, Serialize, Serializer};
+use ::serde::{Deserialize, Deserializer};
 use ::std::fmt;
 
 use crate::runtime::wire;
@@ -88,8 +88,12 @@ impl fmt::Display for DateTimeFormat {
     }
 }
 
-impl Serialize for DateTimeFormat {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+#[cfg(feature = "all-serde")]
+impl ::serde::Serialize for DateTimeFormat {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }

@@ -3,7 +3,7 @@
 //! The `appliance.recovery.reconciliation.job` namespace of the vSphere Automation API: 3 operations, 2 legacy twins, 3 types.
 
 use ::chrono::{DateTime, Utc};
-use ::serde::{Deserialize, Deserializer, Serialize, Serializer};
+use ::serde::{Deserialize, Deserializer, Serialize};
 use ::serde_json::Value;
 use ::std::fmt;
 
@@ -101,7 +101,7 @@ pub fn get_legacy() -> Operation<Info, errors::Error> {
 ///
 /// Schema:
 /// `vsphere-fragment.yaml#/components/schemas/Appliance.Recovery.Reconciliation.Job.CreateSpec`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct CreateSpec {
     /// Whether validation warnings are ignored. Left out, a warning fails the job.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -120,33 +120,52 @@ pub struct CreateSpec {
     pub sso_admin_user_password: Option<crate::runtime::Secret>,
 }
 
+#[cfg(feature = "all-serde")]
+impl<'de> ::serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::wire::object(
+            deserializer,
+            "CreateSpec",
+            |fields| {
+                Ok(Self {
+                    ignore_warnings: fields.optional("ignore_warnings")?,
+                    sso_admin_user_name: fields.optional("sso_admin_user_name")?,
+                    sso_admin_user_password: fields.optional("sso_admin_user_password")?,
+                })
+            },
+        )
+    }
+}
+
 /// The state of the reconciliation job: its status, the messages it reported, and its
 /// progress as a percentage.
 ///
 /// Schema: `vsphere-fragment.yaml#/components/schemas/Appliance.Recovery.Reconciliation.Job.Info`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "all-serde", derive(::serde::Serialize))]
 pub struct Info {
     /// Whether the job can still be cancelled; this may change while it runs. Left out, the
     /// job cannot be cancelled.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cancelable: Option<bool>,
     /// What the job does, as a localizable message.
     pub description: crate::vapi::std::LocalizableMessage,
     /// When the job finished; set only once `status` is `SUCCEEDED` or `FAILED`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub end_time: Option<DateTime<Utc>>,
     /// Why the job failed, when `status` is `FAILED`. Left out, the reason is in the job's
     /// result instead.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error: Option<Value>,
     /// The localized messages the job reported.
-    #[serde(default, deserialize_with = "wire::list")]
     pub messages: Vec<crate::vapi::std::LocalizableMessage>,
     /// The name of the operation the job runs.
     pub operation: String,
     /// The parent task, if the job has one (an identifier of the resource type
     /// `com.vmware.appliance.recovery.reconciliation.job`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub parent: Option<String>,
     /// How far the job has come, as a percentage.
     pub progress: i64,
@@ -154,13 +173,38 @@ pub struct Info {
     /// `com.vmware.appliance.recovery.reconciliation.job`).
     pub service: String,
     /// When the job started; set once `status` is `RUNNING`, `SUCCEEDED` or `FAILED`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub start_time: Option<DateTime<Utc>>,
     /// Where the job stands.
     pub status: Status,
     /// The resource the job modifies. Left out when the job has several targets or none.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target: Option<crate::vapi::std::DynamicId>,
+}
+
+impl<'de> Deserialize<'de> for Info {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        wire::object(
+            deserializer,
+            "Info",
+            |fields| {
+                Ok(Self {
+                    cancelable: fields.optional("cancelable")?,
+                    description: fields.required("description")?,
+                    end_time: fields.optional("end_time")?,
+                    error: fields.optional("error")?,
+                    messages: fields.list("messages")?,
+                    operation: fields.required("operation")?,
+                    parent: fields.optional("parent")?,
+                    progress: fields.required("progress")?,
+                    service: fields.required("service")?,
+                    start_time: fields.optional("start_time")?,
+                    status: fields.required("status")?,
+                    target: fields.optional("target")?,
+                })
+            },
+        )
+    }
 }
 
 /// Where a reconciliation job stands.
@@ -212,8 +256,12 @@ impl fmt::Display for Status {
     }
 }
 
-impl Serialize for Status {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+#[cfg(feature = "all-serde")]
+impl ::serde::Serialize for Status {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
