@@ -5,7 +5,7 @@ use openapiv3::{Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, Re
 use super::{OpCtx, template_names};
 use crate::diag::Kind;
 use crate::docs;
-use crate::ir::{Body, Field, Location, Optional, Param, Ty, TypeId, TypeKind};
+use crate::ir::{Body, Facets, Field, Location, Optional, Param, Ty, TypeId, TypeKind};
 use crate::lower::schema::Hint;
 use crate::lower::{Lowerer, Node};
 use crate::names;
@@ -122,7 +122,17 @@ impl<'a> Lowerer<'a> {
             doc: docs::lines(data.description.as_deref().unwrap_or("")),
             deprecated: data.deprecated.unwrap_or(false),
             extensions: self.extensions(cx.file(), at),
+            facets: self.param_facets(cx, &data.format),
         }
+    }
+
+    /// The facets of a parameter's schema.
+    fn param_facets(&self, cx: &OpCtx, format: &'a ParameterSchemaOrContent) -> Facets {
+        let schema = match format {
+            ParameterSchemaOrContent::Schema(schema) => Some(schema),
+            ParameterSchemaOrContent::Content(content) => content.values().next().and_then(|m| m.schema.as_ref()),
+        };
+        schema.map(|s| self.facets(cx.file(), s.into())).unwrap_or_default()
     }
 
     /// Where a declared parameter goes; `None` for path parameters (handled in template order),
@@ -230,12 +240,16 @@ impl<'a> Lowerer<'a> {
                         let message =
                             format!("`$ref: {reference}` points nowhere; the request body is `serde_json::Value`");
                         self.warn(file, &at, Kind::DanglingRef, message);
-                        return Body { ty: self.free_form(file) };
+                        return Body { ty: self.free_form(file), facets: Facets::default() };
                     }
                 }
             }
         };
         let hint = cx.hint.child("Body");
+        let facets = super::responses::json_media(&body.content)
+            .and_then(|(_, m)| m.schema.as_ref())
+            .map(|schema| self.facets(file, schema.into()))
+            .unwrap_or_default();
         let ty = match super::responses::json_media(&body.content) {
             Some((media, m)) => match &m.schema {
                 Some(schema) => {
@@ -259,6 +273,6 @@ impl<'a> Lowerer<'a> {
                 self.free_form(file)
             }
         };
-        Body { ty }
+        Body { ty, facets }
     }
 }
