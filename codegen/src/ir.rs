@@ -446,6 +446,17 @@ pub struct Body {
     pub ty: Ty,
     /// What its schema says about its values beyond the type.
     pub facets: Facets,
+    /// How it is sent.
+    pub encoding: BodyEncoding,
+}
+
+/// How a request body is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyEncoding {
+    /// `application/json`.
+    Json,
+    /// `application/x-www-form-urlencoded`: the object's fields as form pairs.
+    Form,
 }
 
 /// Which of vCenter's REST surfaces a route belongs to.

@@ -5,7 +5,7 @@ use openapiv3::{Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, Re
 use super::{OpCtx, template_names};
 use crate::diag::Kind;
 use crate::docs;
-use crate::ir::{Body, Facets, Field, Location, Optional, Param, Ty, TypeId, TypeKind};
+use crate::ir::{Body, BodyEncoding, Facets, Field, Location, Optional, Param, Ty, TypeId, TypeKind};
 use crate::lower::schema::Hint;
 use crate::lower::{Lowerer, Node};
 use crate::names;
@@ -240,39 +240,46 @@ impl<'a> Lowerer<'a> {
                         let message =
                             format!("`$ref: {reference}` points nowhere; the request body is `serde_json::Value`");
                         self.warn(file, &at, Kind::DanglingRef, message);
-                        return Body { ty: self.free_form(file), facets: Facets::default() };
+                        return Body {
+                            ty: self.free_form(file),
+                            facets: Facets::default(),
+                            encoding: BodyEncoding::Json,
+                        };
                     }
                 }
             }
         };
         let hint = cx.hint.child("Body");
-        let facets = super::responses::json_media(&body.content)
-            .and_then(|(_, m)| m.schema.as_ref())
-            .map(|schema| self.facets(file, schema.into()))
-            .unwrap_or_default();
-        let ty = match super::responses::json_media(&body.content) {
-            Some((media, m)) => match &m.schema {
-                Some(schema) => {
-                    self.schema_ty(file, schema.into(), &at.push("content").push(media).push("schema"), &hint)
-                }
-                None => {
-                    let message = "a request body media type without a schema; the body is `serde_json::Value`";
-                    self.warn(file, &at.push("content").push(media), Kind::MissingSchema, message);
-                    self.free_form(file)
-                }
-            },
-            None => {
-                if !body.content.is_empty() {
-                    let kinds: Vec<&str> = body.content.keys().map(String::as_str).collect();
-                    let message = format!(
-                        "only JSON request bodies are supported, found {}; sent as JSON `serde_json::Value`",
-                        kinds.join(", ")
-                    );
-                    self.warn(file, &at.push("content"), Kind::Unsupported, message);
-                }
-                self.free_form(file)
-            }
+        let (media, encoding) = match super::responses::json_media(&body.content) {
+            Some(found) => (Some(found), BodyEncoding::Json),
+            None => (form_media(&body.content), BodyEncoding::Form),
         };
-        Body { ty, facets }
+        let Some((media, m)) = media else {
+            if !body.content.is_empty() {
+                let kinds: Vec<&str> = body.content.keys().map(String::as_str).collect();
+                let message = format!(
+                    "only JSON and form-encoded request bodies are supported, found {}; sent as JSON \
+                     `serde_json::Value`",
+                    kinds.join(", ")
+                );
+                self.warn(file, &at.push("content"), Kind::Unsupported, message);
+            }
+            return Body { ty: self.free_form(file), facets: Facets::default(), encoding: BodyEncoding::Json };
+        };
+        let Some(schema) = &m.schema else {
+            let message = "a request body media type without a schema; the body is `serde_json::Value`";
+            self.warn(file, &at.push("content").push(media), Kind::MissingSchema, message);
+            return Body { ty: self.free_form(file), facets: Facets::default(), encoding };
+        };
+        let facets = self.facets(file, schema.into());
+        let ty = self.schema_ty(file, schema.into(), &at.push("content").push(media).push("schema"), &hint);
+        Body { ty, facets, encoding }
     }
+}
+
+/// The `application/x-www-form-urlencoded` media type of a content map, if any.
+fn form_media(content: &indexmap::IndexMap<String, openapiv3::MediaType>) -> Option<(&String, &openapiv3::MediaType)> {
+    content.iter().find(|(media, _)| {
+        media.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/x-www-form-urlencoded")
+    })
 }
