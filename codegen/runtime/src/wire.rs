@@ -191,16 +191,10 @@ pub fn take_field(value: &mut Value, path: &str) -> Option<Value> {
 }
 
 /// The pairs of a `/rest` map, if `value` is a `[{"key": k, "value": v}]` list (an empty list is
-/// an empty map).
+/// an empty map; other fields of an element are ignored, as everywhere).
 fn pair_list(value: &Value) -> Option<Vec<(&str, &Value)>> {
     let Value::Array(items) = value else { return None };
-    items
-        .iter()
-        .map(|item| match item {
-            Value::Object(pair) if pair.len() == 2 => Some((pair.get("key")?.as_str()?, pair.get("value")?)),
-            _ => None,
-        })
-        .collect()
+    items.iter().map(|item| Some((item.get("key")?.as_str()?, item.get("value")?))).collect()
 }
 
 /// Decodes a success body. An empty body or `null` decodes as `T` from `null` when `T` accepts
@@ -394,9 +388,8 @@ where
 
 struct MapVisitor<V>(PhantomData<V>);
 
-/// One `{"key": k, "value": v}` element of a `/rest` map.
+/// One `{"key": k, "value": v}` element of a `/rest` map (other fields are ignored, as everywhere).
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct Pair<V> {
     key: String,
     value: V,
@@ -652,6 +645,9 @@ mod tests {
         let map: BTreeMap<String, Option<String>> = decode_success(br#"{"a": null, "b": "x"}"#, false).unwrap();
         assert_eq!(map, BTreeMap::from([("a".into(), None), ("b".into(), Some("x".into()))]));
         assert!(decode_success::<BTreeMap<String, i32>>(br#"[{"key": "a", "value": 1}, 2]"#, false).is_err());
+        let extra: BTreeMap<String, BTreeMap<String, i32>> =
+            decode_success(br#"[{"key": "a", "value": [{"key": "b", "value": 2, "x": 0}], "y": 1}]"#, false).unwrap();
+        assert_eq!(extra["a"]["b"], 2);
     }
 
     #[derive(Debug, PartialEq, Deserialize)]
@@ -687,6 +683,9 @@ mod tests {
         assert_eq!(object, pairs);
         assert_eq!(pairs.params["a"], 1);
         assert!(serde_json::from_str::<Fields>(r#"{"id": "x", "params": [{"key": "a"}]}"#).is_err());
+        let extra: Fields =
+            serde_json::from_str(r#"{"id": "x", "params": [{"key": "a", "value": 1, "note": "ignored"}]}"#).unwrap();
+        assert_eq!(extra.params["a"], 1, "unknown fields of a pair are ignored, as everywhere");
         assert!(serde_json::from_str::<Fields>(r#"{"id": "x", "params": "a"}"#).is_err());
     }
 

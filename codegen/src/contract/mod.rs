@@ -306,3 +306,75 @@ impl Emitter<'_> {
         quote! { vsphere::#(#segments::)*#name }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::settings::Settings;
+
+    const SPEC: &str = r##"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /api/things/{thing}:
+    post:
+      operationId: create
+      parameters:
+        - {name: thing, in: path, required: true, schema: {type: string}}
+        - {name: kinds, in: query, required: true, schema: {type: array, items: {$ref: '#/components/schemas/Kind'}}}
+        - {name: limit, in: query, schema: {type: integer, minimum: 10, maximum: 20}}
+      requestBody:
+        content: {application/json: {schema: {$ref: '#/components/schemas/Spec'}}}
+      responses: {'200': {description: ok}}
+components:
+  schemas:
+    Kind: {type: string, enum: [A, B]}
+    Spec:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string, example: the-name}
+        site: {type: string, format: uri}
+        tags: {type: object, additionalProperties: {type: string}}
+        parent: {$ref: '#/components/schemas/Spec'}
+"##;
+
+    fn calls() -> super::ContractCalls {
+        let inputs = [("t.yaml".to_owned(), SPEC.as_bytes().to_vec())];
+        let lowered = crate::pipeline::lower(&inputs, &Settings::default()).expect("the spec lowers");
+        super::calls(&lowered.krate, &["t.yaml".to_owned()]).expect("the calls parse")
+    }
+
+    /// The source with all whitespace removed, so that assertions do not depend on line breaks.
+    fn squeezed(text: &str) -> String {
+        text.chars().filter(|c| !c.is_whitespace()).collect()
+    }
+
+    #[test]
+    fn calls_build_values_through_the_generated_types() {
+        let calls = calls();
+        assert_eq!(calls.operations, 1);
+        let source = squeezed(&calls.source);
+        for expected in [
+            "function:\"things::create\",source:\"t.yaml\",call:call_0",
+            "vsphere::things::create(\"thing-",
+            "name:\"the-name\".to_owned()",
+            "site:full.then(||\"https://example.com/site/",
+            "limit:full.then(||15)",
+            "parent:full.then(||Box::new(build_",
+            "letfull=full&&depth<6u8;",
+        ] {
+            assert!(source.contains(&squeezed(expected)), "{expected} is not in:\n{}", calls.source);
+        }
+        let kinds = [
+            "iffull{vec![vsphere::kind::Kind::A,vsphere::kind::Kind::B]}else{vec![vsphere::kind::Kind::A]}",
+            "iffull{vec![vsphere::kind::Kind::B,vsphere::kind::Kind::A]}else{vec![vsphere::kind::Kind::B]}",
+        ];
+        assert!(kinds.iter().any(|k| source.contains(k)), "two different enum values: {}", calls.source);
+        assert!(source.contains("BTreeMap::from([(\"tags-key\".to_owned(),"), "a map entry: {}", calls.source);
+    }
+
+    #[test]
+    fn calls_are_the_same_bytes_every_run() {
+        assert_eq!(calls().source, calls().source);
+    }
+}

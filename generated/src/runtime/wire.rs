@@ -193,16 +193,10 @@ pub fn take_field(value: &mut Value, path: &str) -> Option<Value> {
 }
 
 /// The pairs of a `/rest` map, if `value` is a `[{"key": k, "value": v}]` list (an empty list is
-/// an empty map).
+/// an empty map; other fields of an element are ignored, as everywhere).
 fn pair_list(value: &Value) -> Option<Vec<(&str, &Value)>> {
     let Value::Array(items) = value else { return None };
-    items
-        .iter()
-        .map(|item| match item {
-            Value::Object(pair) if pair.len() == 2 => Some((pair.get("key")?.as_str()?, pair.get("value")?)),
-            _ => None,
-        })
-        .collect()
+    items.iter().map(|item| Some((item.get("key")?.as_str()?, item.get("value")?))).collect()
 }
 
 /// Decodes a success body. An empty body or `null` decodes as `T` from `null` when `T` accepts
@@ -396,9 +390,8 @@ where
 
 struct MapVisitor<V>(PhantomData<V>);
 
-/// One `{"key": k, "value": v}` element of a `/rest` map.
+/// One `{"key": k, "value": v}` element of a `/rest` map (other fields are ignored, as everywhere).
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct Pair<V> {
     key: String,
     value: V,

@@ -63,7 +63,7 @@ impl Prism {
     pub fn start(cli: &Path, document: &Path, log: PathBuf) -> Prism {
         let mut child = Command::new("node")
             .arg(cli)
-            .args(["mock", "-h", "127.0.0.1", "-p", "0", "--errors", "--dynamic", "--seed", "1", "-m"])
+            .args(["mock", "-h", "127.0.0.1", "-p", "0", "--errors", "--dynamic", "--seed", "1"])
             .arg(document)
             .current_dir(workspace_root().join("target/prism"))
             .stdin(Stdio::null())

@@ -17,6 +17,11 @@
 //! - **Strict request bodies**: object schemas reached from a request body get
 //!   `additionalProperties: false` (unless they say otherwise, or take part in `allOf`, `oneOf`,
 //!   `anyOf`), so that a misspelled or extra field is a violation.
+//! - **Recursion in responses**: json-schema-faker stops following a recursive `$ref` three levels
+//!   down and leaves `{}` there, which breaks the schema's required properties (Prism then answers
+//!   500, or, where its own check misses it, sends a body no client can decode). In schemas that
+//!   no request reaches, the property that closes a cycle is cut (an optional one removed, a
+//!   required list or map left empty), so responses nest one level less deep instead.
 //! - **Merging**: component names get the file's stem as a prefix (`vcenter--vcenter.VM.Info`),
 //!   `$ref`s follow; document-level `security` moves into the operations; `servers` is dropped.
 
@@ -97,6 +102,7 @@ pub fn corpus(files: Vec<(String, Value)>) -> Result<Rewritten, String> {
         }
         merge_components(&mut out.doc, doc.get("components"), &stem)?;
     }
+    break_recursion(&mut out.doc, &mut out.changes);
     out.keys.sort();
     Ok(out)
 }
@@ -322,6 +328,134 @@ fn composed_members(doc: &Value) -> BTreeSet<String> {
     out
 }
 
+/// The `$ref` targets inside a value, with the pointer (relative to the value) of each.
+fn refs_at(value: &Value, at: &str, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(target)) = map.get("$ref") {
+                out.push((at.to_owned(), target.clone()));
+            }
+            for (key, child) in map {
+                refs_at(child, &format!("{at}/{}", key.replace('~', "~0").replace('/', "~1")), out);
+            }
+        }
+        Value::Array(items) => items.iter().enumerate().for_each(|(i, v)| refs_at(v, &format!("{at}/{i}"), out)),
+        _ => {}
+    }
+}
+
+/// The component schemas that requests reach (request bodies and parameters), by `$ref`.
+fn request_schemas(doc: &Value) -> BTreeSet<String> {
+    let mut todo = Vec::new();
+    for item in doc["paths"].as_object().into_iter().flat_map(|p| p.values()) {
+        for (key, part) in item.as_object().into_iter().flatten() {
+            let parts = match key.as_str() {
+                "parameters" => vec![part],
+                m if METHODS.contains(&m) => vec![&part["requestBody"], &part["parameters"]],
+                _ => continue,
+            };
+            for part in parts {
+                let mut found = Vec::new();
+                refs_at(part, "", &mut found);
+                todo.extend(found.into_iter().map(|(_, target)| target));
+            }
+        }
+    }
+    let mut seen = BTreeSet::new();
+    while let Some(target) = todo.pop() {
+        if seen.insert(target.clone()) {
+            let mut found = Vec::new();
+            if let Some(node) = resolve(doc, &target) {
+                refs_at(node, "", &mut found);
+            }
+            todo.extend(found.into_iter().map(|(_, t)| t));
+        }
+    }
+    seen
+}
+
+/// Cuts the property that closes each cycle of component schemas that no request reaches (see
+/// the module docs): the back edges of a depth-first walk, in name order.
+fn break_recursion(doc: &mut Value, changes: &mut BTreeMap<&'static str, usize>) {
+    const SCHEMAS: &str = "#/components/schemas/";
+    let requested = request_schemas(doc);
+    let names: Vec<String> =
+        doc["components"]["schemas"].as_object().map(|s| s.keys().cloned().collect()).unwrap_or_default();
+    let edges: BTreeMap<String, Vec<(String, String)>> = names
+        .iter()
+        .map(|name| {
+            let mut found = Vec::new();
+            refs_at(&doc["components"]["schemas"][name.as_str()], "", &mut found);
+            (format!("{SCHEMAS}{}", name.replace('~', "~0").replace('/', "~1")), found)
+        })
+        .collect();
+    // Iterative depth-first walk: 0 unseen, 1 on the stack, 2 done.
+    let mut state: BTreeMap<&str, u8> = BTreeMap::new();
+    let mut back: Vec<(String, String)> = Vec::new();
+    for start in edges.keys() {
+        if state.get(start.as_str()).copied().unwrap_or(0) != 0 {
+            continue;
+        }
+        let mut stack: Vec<(&str, usize)> = vec![(start.as_str(), 0)];
+        state.insert(start, 1);
+        while let Some((node, next)) = stack.pop() {
+            let out = edges.get(node).map(Vec::as_slice).unwrap_or_default();
+            match out.get(next) {
+                None => {
+                    state.insert(node, 2);
+                }
+                Some((at, target)) => {
+                    stack.push((node, next + 1));
+                    match state.get(target.as_str()).copied().unwrap_or(0) {
+                        1 => back.push((format!("{node}{at}"), target.clone())),
+                        0 if edges.contains_key(target) => {
+                            let target = edges.get_key_value(target).map(|(k, _)| k.as_str()).unwrap_or_default();
+                            state.insert(target, 1);
+                            stack.push((target, 0));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+    for (at, _) in back {
+        let component: String = at.splitn(5, '/').take(4).collect::<Vec<_>>().join("/");
+        if requested.contains(&component) {
+            continue;
+        }
+        if cut(doc, &at) {
+            *changes.entry("recursive response schema: cycle cut for json-schema-faker").or_default() += 1;
+        }
+    }
+}
+
+/// Cuts the outermost property of the component schema that leads to the `$ref` at `at` (so that
+/// inner objects, such as a `/rest` map's `{"key", "value"}` entries, stay whole): an optional one
+/// is removed; a required list or map is left empty (`maxItems`/`maxProperties` 0). False when
+/// there is no such property.
+fn cut(doc: &mut Value, at: &str) -> bool {
+    let component_end = at.match_indices('/').nth(3).map_or(at.len(), |(i, _)| i);
+    let Some(split) = at[component_end..].find("/properties/").map(|i| i + component_end) else { return false };
+    let (owner, rest) = at.split_at(split);
+    let rest = &rest["/properties/".len()..];
+    let (property, inner) = rest.split_once('/').unwrap_or((rest, ""));
+    let name = property.replace("~1", "/").replace("~0", "~");
+    let Some(Value::Object(node)) = owner.strip_prefix('#').and_then(|p| doc.pointer_mut(p)) else { return false };
+    let required = node.get("required").and_then(Value::as_array).is_some_and(|r| r.iter().any(|n| n == &name));
+    if !required {
+        return node.get_mut("properties").and_then(Value::as_object_mut).and_then(|p| p.remove(&name)).is_some();
+    }
+    let Some(Value::Object(prop)) = node.get_mut("properties").and_then(|p| p.get_mut(&name)) else { return false };
+    let limit = match inner.split('/').next() {
+        Some("items") => "maxItems",
+        Some("additionalProperties") => "maxProperties",
+        _ => return false,
+    };
+    prop.insert(limit.to_owned(), json!(0));
+    true
+}
+
 /// Renames every component to `<stem>--<name>`, and every `$ref` into them.
 fn prefix_components(doc: &mut Value, stem: &str) {
     fn walk(value: &mut Value, stem: &str) {
@@ -468,6 +602,37 @@ mod tests {
         let schemas = &out.doc["components"]["schemas"];
         assert!(schemas["f--A"].get("additionalProperties").is_none());
         assert!(schemas["f--Both"].get("additionalProperties").is_none());
+    }
+
+    #[test]
+    fn cycles_in_response_schemas_are_cut_and_request_schemas_kept() {
+        let out = one(json!({
+            "paths": {"/api/x": {"post": {
+                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Tree"}}}},
+                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Message"}}}}}
+            }}},
+            "components": {"schemas": {
+                "Tree": {"type": "object", "properties": {"children": {"type": "array", "items": {"$ref": "#/components/schemas/Tree"}}}},
+                "Message": {"type": "object", "required": ["params"], "properties": {
+                    "params": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/Param"}}
+                }},
+                "Param": {"type": "object", "required": ["kind"], "properties": {
+                    "kind": {"type": "string"},
+                    "nested": {"$ref": "#/components/schemas/Message"}
+                }},
+            }}
+        }));
+        let schemas = &out.doc["components"]["schemas"];
+        assert!(schemas["f--Tree"]["properties"].get("children").is_some(), "a request reaches it: kept");
+        assert_eq!(
+            schemas["f--Message"]["properties"]["params"]["additionalProperties"]["$ref"],
+            "#/components/schemas/f--Param"
+        );
+        assert!(
+            schemas["f--Param"]["properties"].get("nested").is_none(),
+            "the optional property that closes the cycle"
+        );
+        assert_eq!(out.changes["recursive response schema: cycle cut for json-schema-faker"], 1);
     }
 
     #[test]
