@@ -172,10 +172,11 @@ fn outcome(o: &Value) -> Outcome {
     }
     let status = o["status"].as_u64().unwrap_or(0);
     let mut problems = request_violations(o);
-    if let (Some(got), Some(want)) = (o["operation"].as_str(), o["route"].as_str()) {
-        if !same_route(got, want, o["uri"].as_str().unwrap_or("")) {
+    match (o["operation"].as_str(), o["route"].as_str()) {
+        (Some(got), Some(want)) if !same_route(got, want, o["uri"].as_str().unwrap_or("")) => {
             problems.push(format!("routed by Prism to `{got}`, not to `{want}`"));
         }
+        _ => {}
     }
     if !problems.is_empty() {
         return Outcome::Bad(problems);
@@ -280,6 +281,29 @@ fn route_kind(route: &str) -> &'static str {
     if route.contains(" /rest/") { "a /rest twin named by `x-vmw-doc-deprecated-path`" } else { "an /api route" }
 }
 
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or("")
+}
+
+/// One violation, with the request and what came back.
+fn report(variant: &str, o: &Value, problem: &str) -> String {
+    let mut out = format!(
+        "[{variant}] {problem}\n    request: {} {}",
+        o["method"].as_str().unwrap_or("?"),
+        o["uri"].as_str().unwrap_or("?")
+    );
+    if let Some(body) = o["body"].as_str().filter(|b| !b.is_empty()) {
+        let _ = write!(out, "\n    body: {}", body.chars().take(3000).collect::<String>());
+    }
+    if let Some(status) = o["status"].as_u64() {
+        let _ = write!(out, "\n    response: {status}");
+        if let Some(body) = o["response"].as_str().filter(|b| !b.is_empty()) {
+            let _ = write!(out, " {}", body.chars().take(3000).collect::<String>());
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -370,27 +394,4 @@ mod tests {
         let (tally, _) = run(&lines, &[]);
         assert!(matches!(tally.verdicts["a::bad"], Verdict::Violations(_)));
     }
-}
-
-fn first_line(text: &str) -> &str {
-    text.lines().next().unwrap_or("")
-}
-
-/// One violation, with the request and what came back.
-fn report(variant: &str, o: &Value, problem: &str) -> String {
-    let mut out = format!(
-        "[{variant}] {problem}\n    request: {} {}",
-        o["method"].as_str().unwrap_or("?"),
-        o["uri"].as_str().unwrap_or("?")
-    );
-    if let Some(body) = o["body"].as_str().filter(|b| !b.is_empty()) {
-        let _ = write!(out, "\n    body: {}", body.chars().take(3000).collect::<String>());
-    }
-    if let Some(status) = o["status"].as_u64() {
-        let _ = write!(out, "\n    response: {status}");
-        if let Some(body) = o["response"].as_str().filter(|b| !b.is_empty()) {
-            let _ = write!(out, " {}", body.chars().take(3000).collect::<String>());
-        }
-    }
-    out
 }

@@ -229,10 +229,9 @@ fn drop_schemaless_media(doc: &mut Value, changes: &mut BTreeMap<&'static str, u
                 if content.len() < before {
                     *changes.entry("response media type without a schema: removed").or_default() += 1;
                 }
-                if content.is_empty() {
-                    if let Some(r) = response.as_object_mut() {
-                        r.remove("content");
-                    }
+                let emptied = content.is_empty();
+                if let (true, Some(r)) = (emptied, response.as_object_mut()) {
+                    r.remove("content");
                 }
             }
         }
