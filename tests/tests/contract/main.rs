@@ -107,25 +107,81 @@ fn allow_list() -> Vec<judge::Allowed> {
     entries
 }
 
+/// What one corpus's run shares between its modes.
+struct Run<'r> {
+    corpus: &'r Corpus,
+    executable: PathBuf,
+    proxy: proxy::Proxy,
+    prism: &'r prism::Prism,
+    routes: &'r std::collections::BTreeSet<String>,
+    allow: Vec<judge::Allowed>,
+    used: Vec<bool>,
+    failures: Vec<String>,
+}
+
 impl Corpus {
     fn run(&self, test: &str) {
         let Some(cli) = prism_cli(test) else { return };
         let started = Instant::now();
         let root = scratch(&format!("contract-{}", self.short));
         let files = spec_files(&self.dir);
+        let binary = self.generate(&root, &files);
+        let generated = started.elapsed();
 
-        // The crate and its calls.
+        // Prism loads the rewritten corpus while the program builds.
+        let (document, rewritten) = self.prism_document(&root, &files);
+        let prism_started = Instant::now();
+        let prism = prism::Prism::start(&cli, &document, root.join("prism.log"));
+        let prism_ready = prism_started.elapsed();
+        let build = cargo_in(&root, &["build", "--quiet", "--bin", &binary]);
+        assert_ok(&build, &format!("{}: cargo build of the contract calls", self.name));
+
+        let allow = allow_list();
+        let mut run = Run {
+            corpus: self,
+            executable: check_target_dir().join("debug").join(format!("{binary}{}", std::env::consts::EXE_SUFFIX)),
+            proxy: proxy::Proxy::start(rewritten.keys.clone(), prism.address()).expect("start the proxy"),
+            prism: &prism,
+            routes: &rewritten.routes,
+            used: vec![false; allow.len()],
+            allow,
+            failures: Vec::new(),
+        };
+        let mut timings = vec![
+            format!("generate {:.1} s", generated.as_secs_f64()),
+            format!("Prism ready {:.1} s", prism_ready.as_secs_f64()),
+            format!("build {:.1} s", build.elapsed.as_secs_f64()),
+        ];
+        timings.extend([("Current", "current"), ("Legacy", "legacy")].map(|(mode, arg)| run.mode(mode, arg)));
+        for (entry, used) in run.allow.iter().zip(&run.used) {
+            if entry.corpus == self.name && !used {
+                run.failures.push(format!("allow-list entry matches nothing (remove it): {entry:?}"));
+            }
+        }
+        timings.push(format!("Prism {} RSS {} MiB", prism::VERSION, prism.rss_mib()));
+        timings.push(format!("proxy moved {} key queries", run.proxy.moved()));
+        say(&format!("    {}: {} ({:.1} s in all)", self.name, timings.join(", "), started.elapsed().as_secs_f64()));
+        let failures = std::mem::take(&mut run.failures);
+        drop(run);
+        drop(prism);
+        assert!(failures.is_empty(), "{} contract violations:\n{}", failures.len(), failures.join("\n"));
+    }
+
+    /// Generates the crate and the contract calls, and writes the calls program beside them;
+    /// returns the program's name.
+    fn generate(&self, root: &Path, files: &[PathBuf]) -> String {
         let crate_name = format!("contract-{}", self.short);
         let mut config = Config::new().crate_name(&crate_name).out_dir(root.join("crate"));
-        for file in &files {
+        for file in files {
             config = config.spec(file);
         }
         config.write().unwrap_or_else(|e| panic!("{}: generate: {e}", self.name));
         let calls = config.contract_calls().unwrap_or_else(|e| panic!("{}: contract calls: {e}", self.name));
-        let binary = write_program(&root, &crate_name, &calls.source);
-        let generated = started.elapsed();
+        write_program(root, &crate_name, &calls.source)
+    }
 
-        // Prism loads the rewritten corpus while the program builds.
+    /// Writes Prism's copy of the corpus ([`rewrite`]); its path, and what the rewriting knows.
+    fn prism_document(&self, root: &Path, files: &[PathBuf]) -> (PathBuf, rewrite::Rewritten) {
         let documents: Vec<(String, Value)> = files
             .iter()
             .map(|f| (f.file_stem().unwrap_or_default().to_string_lossy().into_owned(), read_spec(f)))
@@ -135,71 +191,49 @@ impl Corpus {
         say(&format!("    {}: Prism's copy: {}", self.name, changes.join("; ")));
         let document = root.join("prism.json");
         std::fs::write(&document, serde_json::to_vec(&rewritten.doc).expect("JSON")).expect("write the Prism document");
-        let prism_started = Instant::now();
-        let prism = prism::Prism::start(&cli, &document, root.join("prism.log"));
-        let prism_ready = prism_started.elapsed();
+        (document, rewritten)
+    }
+}
 
-        let build = cargo_in(&root, &["build", "--quiet", "--bin", &binary]);
-        assert_ok(&build, &format!("{}: cargo build of the contract calls", self.name));
-        let executable = check_target_dir().join("debug").join(format!("{binary}{}", std::env::consts::EXE_SUFFIX));
-        let proxy = proxy::Proxy::start(rewritten.keys.clone(), prism.address()).expect("start the proxy");
-
-        let allow = allow_list();
-        let mut used = vec![false; allow.len()];
-        let mut failures = Vec::new();
-        let mut timings = vec![
-            format!("generate {:.1} s", generated.as_secs_f64()),
-            format!("Prism ready {:.1} s", prism_ready.as_secs_f64()),
-            format!("build {:.1} s", build.elapsed.as_secs_f64()),
-        ];
-        for (mode, arg) in [("Current", "current"), ("Legacy", "legacy")] {
-            let calls_started = Instant::now();
-            let output = Command::new(&executable)
-                .args([proxy.url().as_str(), arg])
-                .output()
-                .unwrap_or_else(|e| panic!("run {}: {e}", executable.display()));
-            let stdout = String::from_utf8_lossy(&output.stdout);
-            assert!(
-                output.status.success(),
-                "{}: the calls program failed ({}):\n{}\n--- Prism\n{}",
-                self.name,
-                output.status,
-                vsphere_tests::tail(&String::from_utf8_lossy(&output.stderr), 40),
-                prism.log_tail()
-            );
-            let tally = judge::judge(&stdout, self.name, mode, &rewritten.routes, &allow, &mut used)
-                .unwrap_or_else(|e| panic!("{}: {e}", self.name));
-            timings.push(format!("{mode} {} requests {:.1} s", tally.requests, calls_started.elapsed().as_secs_f64()));
-            say(&tally.line(self.name, mode));
-            if tally.not_in_mode > 0 {
-                say(&format!(
-                    "    {} operations have no /rest twin: ApiMode::{mode} sends them as Current does",
-                    tally.not_in_mode
-                ));
-            }
-            for (why, functions) in tally.left_out() {
-                say(&format!("    left out: {} × {why}: {}", functions.len(), functions.join(", ")));
-            }
-            for (function, violation) in &tally.allowed {
-                say(&format!("    allow-listed: {function}: {violation}"));
-            }
-            for (function, verdict) in &tally.verdicts {
-                if let judge::Verdict::Violations(reports) = verdict {
-                    failures.push(format!("{} {mode} {function}:\n  {}", self.name, reports.join("\n  ")));
-                }
+impl Run<'_> {
+    /// Runs the calls in one mode, prints its line and what was left out, and keeps the
+    /// violations; returns how long it took.
+    fn mode(&mut self, mode: &str, arg: &str) -> String {
+        let name = self.corpus.name;
+        let started = Instant::now();
+        let output = Command::new(&self.executable)
+            .args([self.proxy.url().as_str(), arg])
+            .output()
+            .unwrap_or_else(|e| panic!("run {}: {e}", self.executable.display()));
+        assert!(
+            output.status.success(),
+            "{name}: the calls program failed ({}):\n{}\n--- Prism\n{}",
+            output.status,
+            vsphere_tests::tail(&String::from_utf8_lossy(&output.stderr), 40),
+            self.prism.log_tail()
+        );
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let tally = judge::judge(&stdout, name, mode, self.routes, &self.allow, &mut self.used)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        say(&tally.line(name, mode));
+        if tally.not_in_mode > 0 {
+            say(&format!(
+                "    {} operations have no /rest twin: ApiMode::{mode} sends them as Current does",
+                tally.not_in_mode
+            ));
+        }
+        for (why, functions) in tally.left_out() {
+            say(&format!("    left out: {} × {why}: {}", functions.len(), functions.join(", ")));
+        }
+        for (function, violation) in &tally.allowed {
+            say(&format!("    allow-listed: {function}: {violation}"));
+        }
+        for (function, verdict) in &tally.verdicts {
+            if let judge::Verdict::Violations(reports) = verdict {
+                self.failures.push(format!("{name} {mode} {function}:\n  {}", reports.join("\n  ")));
             }
         }
-        for (entry, used) in allow.iter().zip(&used) {
-            if entry.corpus == self.name && !used {
-                failures.push(format!("allow-list entry matches nothing (remove it): {entry:?}"));
-            }
-        }
-        timings.push(format!("Prism {} RSS {} MiB", prism::VERSION, prism.rss_mib()));
-        timings.push(format!("proxy moved {} key queries", proxy.moved()));
-        say(&format!("    {}: {} ({:.1} s in all)", self.name, timings.join(", "), started.elapsed().as_secs_f64()));
-        drop(proxy);
-        drop(prism);
-        assert!(failures.is_empty(), "{} contract violations:\n{}", failures.len(), failures.join("\n"));
+        format!("{mode} {} requests {:.1} s", tally.requests, started.elapsed().as_secs_f64())
     }
 }
 
