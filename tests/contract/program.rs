@@ -14,7 +14,7 @@ mod calls;
 mod http1;
 
 use serde::de::DeserializeOwned;
-use serde_json::{Value, json};
+use serde_json::{json, Value};
 use vsphere::runtime::ErrorBody;
 use vsphere::{ApiMode, Error, Operation, SessionId};
 
