@@ -189,6 +189,9 @@ impl Corpus {
         let rewritten = rewrite::corpus(documents).unwrap_or_else(|e| panic!("{}: rewrite: {e}", self.name));
         let changes: Vec<String> = rewritten.changes.iter().map(|(what, n)| format!("{n} × {what}")).collect();
         say(&format!("    {}: Prism's copy: {}", self.name, changes.join("; ")));
+        for at in &rewritten.endless {
+            say(&format!("    {}: no finite value satisfies {at} (a required property of its own type)", self.name));
+        }
         let document = root.join("prism.json");
         std::fs::write(&document, serde_json::to_vec(&rewritten.doc).expect("JSON")).expect("write the Prism document");
         (document, rewritten)

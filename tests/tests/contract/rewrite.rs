@@ -57,6 +57,9 @@ pub struct Rewritten {
     pub changes: BTreeMap<&'static str, usize>,
     /// `METHOD key` of every operation, with the keys as the specs spell them.
     pub routes: BTreeSet<String>,
+    /// Cycles of response schemas that could not be cut: a required property of the schema's own
+    /// type, which no finite value satisfies (a defect of the spec), by pointer.
+    pub endless: Vec<String>,
 }
 
 /// Merges and rewrites the documents `(stem, document)` of a corpus.
@@ -66,6 +69,7 @@ pub fn corpus(files: Vec<(String, Value)>) -> Result<Rewritten, String> {
         keys: Vec::new(),
         changes: BTreeMap::new(),
         routes: BTreeSet::new(),
+        endless: Vec::new(),
     };
     for (stem, mut doc) in files {
         if let Some(info) = doc.get("info") {
@@ -102,7 +106,7 @@ pub fn corpus(files: Vec<(String, Value)>) -> Result<Rewritten, String> {
         }
         merge_components(&mut out.doc, doc.get("components"), &stem)?;
     }
-    break_recursion(&mut out.doc, &mut out.changes);
+    out.endless = break_recursion(&mut out.doc, &mut out.changes);
     out.keys.sort();
     Ok(out)
 }
@@ -374,8 +378,9 @@ fn request_schemas(doc: &Value) -> BTreeSet<String> {
 }
 
 /// Cuts the property that closes each cycle of component schemas that no request reaches (see
-/// the module docs): the back edges of a depth-first walk, in name order.
-fn break_recursion(doc: &mut Value, changes: &mut BTreeMap<&'static str, usize>) {
+/// the module docs): the back edges of a depth-first walk, in name order. Returns the places
+/// that could not be cut (a required property that is neither a list nor a map).
+fn break_recursion(doc: &mut Value, changes: &mut BTreeMap<&'static str, usize>) -> Vec<String> {
     const SCHEMAS: &str = "#/components/schemas/";
     let requested = request_schemas(doc);
     let names: Vec<String> =
@@ -418,6 +423,7 @@ fn break_recursion(doc: &mut Value, changes: &mut BTreeMap<&'static str, usize>)
             }
         }
     }
+    let mut endless = Vec::new();
     for (at, _) in back {
         let component: String = at.splitn(5, '/').take(4).collect::<Vec<_>>().join("/");
         if requested.contains(&component) {
@@ -425,8 +431,11 @@ fn break_recursion(doc: &mut Value, changes: &mut BTreeMap<&'static str, usize>)
         }
         if cut(doc, &at) {
             *changes.entry("recursive response schema: cycle cut for json-schema-faker").or_default() += 1;
+        } else {
+            endless.push(at);
         }
     }
+    endless
 }
 
 /// Cuts the outermost property of the component schema that leads to the `$ref` at `at` (so that
@@ -632,6 +641,15 @@ mod tests {
             "the optional property that closes the cycle"
         );
         assert_eq!(out.changes["recursive response schema: cycle cut for json-schema-faker"], 1);
+        assert!(out.endless.is_empty());
+        let endless = one(json!({"paths": {}, "components": {"schemas": {
+            "Info": {"type": "object", "required": ["info"], "properties": {"info": {"$ref": "#/components/schemas/Info"}}}
+        }}}));
+        assert_eq!(
+            endless.endless,
+            ["#/components/schemas/f--Info/properties/info"],
+            "no finite value: left, and named"
+        );
     }
 
     #[test]
