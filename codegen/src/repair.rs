@@ -7,9 +7,9 @@
 //!   `readOnly` or `deprecated` next to the `$ref` is kept by rewriting the node to
 //!   `allOf: [{$ref}]` beside them, the form the 9.x specs use; other siblings are dropped.
 //! - a response without the required `description` gets an empty one.
-//! - an operation's `$ref` to a request body that does not exist (VMware's 7.0.3 `oas3` files have
-//!   211): to `requestBodies/Xxx_task` when it names `XxxTask`, or to the schema of the same name
-//!   as a JSON body, when either exists.
+//! - an operation's `$ref` to a request body that does not exist (213 in VMware's 7.0.3 `oas3`
+//!   files, all repaired): to `requestBodies/Xxx_task` when it names `XxxTask`, or to the schema
+//!   of the same name as a JSON body, when either exists.
 //! - a non-array `required`, a non-object `properties`, `items` or `additionalProperties`, and
 //!   other nodes of the wrong JSON type are dropped.
 
