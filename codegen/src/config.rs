@@ -119,6 +119,17 @@ impl Config {
         pipeline::lower(&self.read_inputs()?, &self.settings)
     }
 
+    /// The contract calls of the specs (feature `contract`, for tests): one call of every
+    /// operation with values made from its schemas, as a Rust module for a program that depends
+    /// on the generated crate under the name `vsphere`. See [`ContractCalls`](crate::ContractCalls).
+    #[cfg(feature = "contract")]
+    pub fn contract_calls(&self) -> Result<crate::ContractCalls, Error> {
+        let inputs = self.read_inputs()?;
+        let lowered = pipeline::lower(&inputs, &self.settings)?;
+        let labels: Vec<String> = inputs.into_iter().map(|(label, _)| label).collect();
+        crate::contract::calls(&lowered.krate, &labels)
+    }
+
     /// Generates the crate from in-memory spec files `(label, bytes)`; no I/O.
     pub fn generate_from(&self, inputs: &[(String, Vec<u8>)]) -> Result<Generated, Error> {
         pipeline::generate(inputs, &self.settings)

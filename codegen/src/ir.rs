@@ -311,6 +311,31 @@ pub struct Field {
     pub deprecated: bool,
     /// Vendor extensions (`x-` keys) of the property or parameter, rendered, by key.
     pub extensions: Vec<(String, String)>,
+    /// What the schema says about its values beyond the type.
+    pub facets: Facets,
+}
+
+/// What a schema says about its values beyond their Rust type: the spec's example, the formats
+/// the type does not carry (`uri`, `ipv4`, ...), a pattern, bounds. The generated code does not
+/// use them; tools that make values do (the contract calls, feature `contract`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Facets {
+    /// `example`, else `default`, else the first of a number's `enum`.
+    pub example: Option<serde_json::Value>,
+    /// `format`, unless the type says it already (`date-time`, `password`, `int32`, ...).
+    pub format: Option<String>,
+    /// `pattern`: an ECMA-262 regular expression a string matches.
+    pub pattern: Option<String>,
+    /// `minLength`.
+    pub min_length: Option<usize>,
+    /// `maxLength`.
+    pub max_length: Option<usize>,
+    /// `minimum`, made inclusive for integers (`exclusiveMinimum` adds one).
+    pub minimum: Option<f64>,
+    /// `maximum`, made inclusive for integers (`exclusiveMaximum` takes one away).
+    pub maximum: Option<f64>,
+    /// The facets of an array's items, or of a map's values.
+    pub items: Option<Box<Facets>>,
 }
 
 impl Field {
@@ -327,6 +352,7 @@ impl Field {
             doc: Vec::new(),
             deprecated: false,
             extensions: Vec::new(),
+            facets: Facets::default(),
         }
     }
 
@@ -429,6 +455,19 @@ pub struct Optional {
 pub struct Body {
     /// Its type.
     pub ty: Ty,
+    /// What its schema says about its values beyond the type.
+    pub facets: Facets,
+    /// How it is sent.
+    pub encoding: BodyEncoding,
+}
+
+/// How a request body is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyEncoding {
+    /// `application/json`.
+    Json,
+    /// `application/x-www-form-urlencoded`: the object's fields as form pairs.
+    Form,
 }
 
 /// Which of vCenter's REST surfaces a route belongs to.

@@ -12,6 +12,8 @@
 //! its semver.
 
 mod config;
+#[cfg(feature = "contract")]
+mod contract;
 mod diag;
 mod diff;
 mod docs;
@@ -30,6 +32,8 @@ mod vendor;
 mod write;
 
 pub use config::Config;
+#[cfg(feature = "contract")]
+pub use contract::ContractCalls;
 pub use diag::{Diagnostic, Error, Kind, Severity};
 pub use diff::{ApiDiff, Bump, Change, ChangeKind, Counts, Level, SideSummary, Summary, Verdict, diff};
 pub use pipeline::{Generated, Timings};

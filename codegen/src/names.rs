@@ -258,6 +258,18 @@ pub fn additional_field(taken: impl Fn(&str) -> bool) -> String {
     if taken(ADDITIONAL) { format!("{ADDITIONAL}_") } else { ADDITIONAL.to_owned() }
 }
 
+/// The contract calls' builder of a generated type, by its index among the crate's types.
+#[cfg(feature = "contract")]
+pub fn contract_builder(type_index: usize) -> String {
+    format!("build_{type_index}")
+}
+
+/// The contract calls' function of an operation, by its index among the calls.
+#[cfg(feature = "contract")]
+pub fn contract_call(index: usize) -> String {
+    format!("call_{index}")
+}
+
 /// Adds `_2`, `_3`, ... (or `2`, `3` for camel names) until `taken` says the name is free.
 pub fn disambiguate(base: &str, mut taken: impl FnMut(&str) -> bool) -> String {
     if !taken(base) {

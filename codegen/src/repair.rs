@@ -7,6 +7,9 @@
 //!   `readOnly` or `deprecated` next to the `$ref` is kept by rewriting the node to
 //!   `allOf: [{$ref}]` beside them, the form the 9.x specs use; other siblings are dropped.
 //! - a response without the required `description` gets an empty one.
+//! - an operation's `$ref` to a request body that does not exist (213 in VMware's 7.0.3 `oas3`
+//!   files, all repaired): to `requestBodies/Xxx_task` when it names `XxxTask`, or to the schema
+//!   of the same name as a JSON body, when either exists.
 //! - a non-array `required`, a non-object `properties`, `items` or `additionalProperties`, and
 //!   other nodes of the wrong JSON type are dropped.
 
@@ -42,6 +45,7 @@ pub fn repair(label: &str, doc: &mut Value, diags: &mut Diagnostics) {
             }
         }
     }
+    dangling_request_bodies(obj, &mut r);
     if let Some(Value::Object(paths)) = obj.get_mut("paths") {
         let at = root.push("paths");
         for path in paths.keys().filter(|k| !k.starts_with('/') && !k.starts_with("x-")) {
@@ -66,6 +70,55 @@ pub fn repair(label: &str, doc: &mut Value, diags: &mut Diagnostics) {
                     }
                 }
             }
+        }
+    }
+}
+
+/// Points operations' `$ref`s to request bodies that do not exist at what they mean (see the
+/// module docs).
+fn dangling_request_bodies(doc: &mut Map<String, Value>, r: &mut Repair) {
+    const PREFIX: &str = "#/components/requestBodies/";
+    let components = doc.get("components");
+    let bodies =
+        components.and_then(|c| c.get("requestBodies")).and_then(Value::as_object).cloned().unwrap_or_default();
+    let has_schema = |name: &str| components.and_then(|c| c.get("schemas")).is_some_and(|s| s.get(name).is_some());
+    let mut fixes: Vec<(String, String, Value, String)> = Vec::new();
+    let Some(Value::Object(paths)) = doc.get("paths") else { return };
+    for (path, item) in paths {
+        for method in HTTP_METHODS {
+            let Some(Value::String(reference)) = item.get(*method).and_then(|op| op.get("requestBody")?.get("$ref"))
+            else {
+                continue;
+            };
+            let Some(name) = reference.strip_prefix(PREFIX).map(|n| n.replace("~1", "/").replace("~0", "~")) else {
+                continue;
+            };
+            if bodies.contains_key(&name) {
+                continue;
+            }
+            let task = name.strip_suffix("Task").map(|n| format!("{n}_task")).filter(|t| bodies.contains_key(t));
+            let (fixed, message) = match task {
+                Some(task) => (
+                    serde_json::json!({ "$ref": format!("{PREFIX}{}", task.replace('~', "~0").replace('/', "~1")) }),
+                    format!("`$ref: {reference}` points nowhere; used `requestBodies/{task}`"),
+                ),
+                None if has_schema(&name) => {
+                    let schema = format!("#/components/schemas/{}", name.replace('~', "~0").replace('/', "~1"));
+                    let body = serde_json::json!({"content": {"application/json": {"schema": {"$ref": schema}}}});
+                    (body, format!("`$ref: {reference}` points nowhere; used the schema `{name}` as a JSON body"))
+                }
+                None => continue,
+            };
+            fixes.push((path.clone(), (*method).to_owned(), fixed, message));
+        }
+    }
+    for (path, method, fixed, message) in fixes {
+        let at = Pointer::root().push("paths").push(&path).push(&method).push("requestBody");
+        if let Some(body) =
+            doc.get_mut("paths").and_then(|p| p.get_mut(&path)?.get_mut(&method)?.get_mut("requestBody"))
+        {
+            *body = fixed;
+            r.warn(&at, Kind::DanglingRef, message);
         }
     }
 }
@@ -385,6 +438,36 @@ mod tests {
             warnings,
             ["warning[ref-siblings]: t.json#/components/schemas/S/properties/a: `$ref` has sibling keys, \
                  which OpenAPI 3.0 ignores: kept description (as `allOf: [$ref]`); dropped type"]
+        );
+    }
+
+    #[test]
+    fn dangling_request_bodies_point_at_what_they_mean() {
+        let op = |name: &str| json!({"post": {"requestBody": {"$ref": format!("#/components/requestBodies/{name}")}}});
+        let (doc, warnings) = run(json!({
+            "paths": {"/a": op("ImportTask"), "/b": op("vcenter.vm_create"), "/c": op("Gone"), "/d": op("Import_task")},
+            "components": {
+                "requestBodies": {"Import_task": {"content": {"application/json": {"schema": {"type": "string"}}}}},
+                "schemas": {"vcenter.vm_create": {"type": "object"}}
+            }
+        }));
+        let body = |path: &str| doc["paths"][path]["post"]["requestBody"].clone();
+        assert_eq!(body("/a"), json!({"$ref": "#/components/requestBodies/Import_task"}));
+        assert_eq!(
+            body("/b"),
+            json!({"content": {"application/json": {"schema": {"$ref": "#/components/schemas/vcenter.vm_create"}}}})
+        );
+        assert_eq!(body("/c"), json!({"$ref": "#/components/requestBodies/Gone"}), "nothing it could mean: left");
+        assert_eq!(body("/d"), json!({"$ref": "#/components/requestBodies/Import_task"}));
+        assert_eq!(
+            warnings,
+            [
+                "warning[dangling-ref]: t.json#/paths/~1a/post/requestBody: `$ref: #/components/requestBodies/ImportTask` \
+                 points nowhere; used `requestBodies/Import_task`",
+                "warning[dangling-ref]: t.json#/paths/~1b/post/requestBody: `$ref: \
+                 #/components/requestBodies/vcenter.vm_create` points nowhere; used the schema `vcenter.vm_create` as a \
+                 JSON body",
+            ]
         );
     }
 

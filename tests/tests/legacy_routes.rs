@@ -373,8 +373,18 @@ mod spec {
 
         /// The operation at `method` (any case) and the path key a generated template stands for.
         pub fn find(&self, method: &str, template: &str) -> Option<Op<'_>> {
+            self.find_sending(method, template, &[])
+        }
+
+        /// [`Spec::find`] for a call that sends the required query parameters `sent`: a key whose
+        /// query is their bare names (`.../file?name`) is the template without them.
+        pub fn find_sending(&self, method: &str, template: &str, sent: &[&str]) -> Option<Op<'_>> {
             let (method, key) = (method.to_ascii_lowercase(), percent_decode(template));
-            self.operations().find(|op| op.method == method && op.key == key)
+            let bare = |query: &str| query.split('&').all(|name| !name.contains('=') && sent.contains(&name));
+            let named = self.operations().find(|op| {
+                op.method == method && op.key.split_once('?').is_some_and(|(base, query)| base == key && bare(query))
+            });
+            named.or_else(|| self.operations().find(|op| op.method == method && op.key == key))
         }
 
         /// The links: `/rest` operations that name their `/api` replacement.
@@ -955,7 +965,13 @@ fn collect_leaves(value: &Value, at: &str, out: &mut Vec<(String, String)>) {
 
 /// What is wrong with one function's legacy request; empty when nothing is.
 fn check_function(spec: &Spec, function: &Function, notes: &mut Vec<String>) -> Vec<String> {
-    let Some(api) = spec.find(&function.method, &function.path) else {
+    let sent: Vec<&str> = function
+        .inputs
+        .iter()
+        .filter(|i| matches!(i.place, Place::Query | Place::QueryJoined) && !i.optional)
+        .map(|i| i.name.as_str())
+        .collect();
+    let Some(api) = spec.find_sending(&function.method, &function.path, &sent) else {
         return vec![format!("no operation {} {} in the spec", function.method.to_ascii_uppercase(), function.path)];
     };
     let legacy = &function.legacy;

@@ -253,7 +253,7 @@ fn rest_functions_against_vcsim() {
         folder: "vsphere-7.0.3-oas3",
         crate_name: "vcsim-flows-rest",
         program: "rest.rs",
-        extra_dependencies: &["serde_json = \"1\""],
+        extra_dependencies: &[],
     }
     .run();
 }

@@ -72,6 +72,8 @@ pub struct Operation<T, E = Value> {
     pinned: bool,
     inputs: Vec<Input>,
     body: Option<Value>,
+    /// The body is sent form-encoded (`application/x-www-form-urlencoded`), not as JSON.
+    form: bool,
     /// Why an input could not be encoded (reported when the request is built).
     invalid: Option<String>,
     /// This call's request timeout, instead of the client's.
@@ -92,6 +94,7 @@ impl<T, E> Operation<T, E> {
             pinned: false,
             inputs: Vec::new(),
             body: None,
+            form: false,
             invalid: None,
             timeout: None,
             idempotent: None,
@@ -168,6 +171,14 @@ impl<T, E> Operation<T, E> {
             Err(reason) => self.invalid = Some(format!("the request body: {reason}")),
         }
         self
+    }
+
+    /// Sets the request body, sent form-encoded (`application/x-www-form-urlencoded`): each field
+    /// of the object is a pair, lists repeat the field; generated code calls this.
+    #[doc(hidden)]
+    pub fn form_body<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
+        self.form = true;
+        self.body(body)
     }
 
     /// Pairs the operation with its `/rest` twin, taken in [`ApiMode::Legacy`]; generated code
@@ -273,6 +284,12 @@ impl<T, E> Operation<T, E> {
         }
         let body = match &parts.body {
             None => Vec::new(),
+            Some(fields) if self.form => {
+                builder = builder.header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+                wire::form(fields)
+                    .map_err(|reason| self.request_error(&format!("the request body: {reason}")))?
+                    .into_bytes()
+            }
             Some(json) => {
                 builder = builder.header(http::header::CONTENT_TYPE, "application/json");
                 serde_json::to_vec(json).map_err(|e| self.request_error(&e.to_string()))?
@@ -405,6 +422,7 @@ impl<T, E> Clone for Operation<T, E> {
             pinned: self.pinned,
             inputs: self.inputs.clone(),
             body: self.body.clone(),
+            form: self.form,
             invalid: self.invalid.clone(),
             timeout: self.timeout,
             idempotent: self.idempotent,
@@ -551,6 +569,18 @@ mod tests {
         let legacy = request(&op, ApiMode::Legacy);
         assert_eq!(legacy.uri(), "https://vc.example.com/rest/x/u");
         assert_eq!(body_json(&legacy), json!({"config": {"a": 1}}));
+    }
+
+    #[test]
+    fn form_bodies_are_sent_as_form_pairs() {
+        let op: Operation<Value, Value> = Operation::new("x::token::issue", Route::api(Method::Post, "/api/x/token"))
+            .form_body(&json!({"grant_type": "urn:a b", "scope": ["x", "y"], "actor_token": null, "n": 2}));
+        let request = request(&op, ApiMode::Current);
+        assert_eq!(request.headers()[http::header::CONTENT_TYPE], "application/x-www-form-urlencoded");
+        assert_eq!(request.body(), b"grant_type=urn%3Aa+b&n=2&scope=x&scope=y");
+        let bad: Operation<Value, Value> =
+            Operation::new("x::y", Route::api(Method::Post, "/api/x")).form_body(&json!(["not", "an object"]));
+        assert!(matches!(bad.http_request("https://vc", None, ApiMode::Current), Err(Error::Request { .. })));
     }
 
     #[test]

@@ -89,6 +89,26 @@ pub fn rest_query_pairs(name: QueryName, value: &Value) -> Vec<(QueryName, Strin
     }
 }
 
+/// A form-encoded body (`application/x-www-form-urlencoded`) from a JSON object: a pair per
+/// field, a list repeats its field, `null` sends nothing, values as in a query.
+pub fn form(fields: &Value) -> Result<String, String> {
+    let Value::Object(fields) = fields else { return Err("a form-encoded body must be an object".to_owned()) };
+    let mut serializer = form_urlencoded::Serializer::new(String::new());
+    for (name, value) in fields {
+        match value {
+            Value::Array(items) => items.iter().filter_map(text).for_each(|v| {
+                serializer.append_pair(name, &v);
+            }),
+            other => {
+                if let Some(v) = text(other) {
+                    serializer.append_pair(name, &v);
+                }
+            }
+        }
+    }
+    Ok(serializer.finish())
+}
+
 /// Replaces every `{name}` of a path template (before its fixed query) with the encoded value
 /// that `value` gives; a name it does not know is left as it is.
 pub fn fill_template(template: &str, mut value: impl FnMut(&str) -> Option<String>) -> String {
@@ -176,25 +196,16 @@ pub fn take_field(value: &mut Value, path: &str) -> Option<Value> {
     }
 }
 
-/// The `[{"key": k, "value": v}]` list as a map, if `value` is one (an empty list is an empty map).
-fn pairs_to_map(value: &Value) -> Option<Value> {
+/// The pairs of a `/rest` map, if `value` is a `[{"key": k, "value": v}]` list (an empty list is
+/// an empty map; other fields of an element are ignored, as everywhere).
+fn pair_list(value: &Value) -> Option<Vec<(&str, &Value)>> {
     let Value::Array(items) = value else { return None };
-    let mut map = Map::new();
-    for item in items {
-        let Value::Object(pair) = item else { return None };
-        match (pair.len(), pair.get("key"), pair.get("value")) {
-            (2, Some(Value::String(k)), Some(v)) => {
-                map.insert(k.clone(), v.clone());
-            }
-            _ => return None,
-        }
-    }
-    Some(Value::Object(map))
+    items.iter().map(|item| Some((item.get("key")?.as_str()?, item.get("value")?))).collect()
 }
 
 /// Decodes a success body. An empty body or `null` decodes as `T` from `null` when `T` accepts
-/// it (`()`, `Option`), else as an empty list or map (see [`Empty`]); a `/rest` map sent as a
-/// `[{"key", "value"}]` list decodes as the map.
+/// it (`()`, `Option`), else as an empty list or map (see [`Empty`]); a map sent as a `/rest`
+/// `[{"key", "value"}]` list decodes as the map, at any depth (see [`Tolerant`]).
 ///
 /// With `envelope` (the `/rest` surface), a body that is not empty must be an object with a
 /// `value`: a body without one is an error rather than an empty result, which would invent data.
@@ -215,12 +226,93 @@ pub fn decode_value<T: DeserializeOwned>(value: Value) -> Result<T, serde_json::
     if value.is_null() {
         return T::deserialize(&Value::Null).or_else(|error| T::deserialize(Empty).map_err(|_| error));
     }
-    match T::deserialize(&value) {
-        Ok(decoded) => Ok(decoded),
-        Err(error) => match pairs_to_map(&value) {
-            Some(map) => T::deserialize(&map).map_err(|_| error),
-            None => Err(error),
-        },
+    T::deserialize(Tolerant(&value))
+}
+
+/// A deserializer of a JSON value that reads a `/rest` `[{"key": k, "value": v}]` list (an empty
+/// list too) wherever a map is asked for, at any depth: in a map's values (`claim_map`, a map of
+/// maps of lists), in lists, in structs. Everything else it reads as `serde_json` does. A list
+/// asked for as a list stays a list, so a list of structs with fields `key` and `value` is one.
+#[derive(Debug, Clone, Copy)]
+pub struct Tolerant<'v>(pub &'v Value);
+
+impl<'de> de::IntoDeserializer<'de, serde_json::Error> for Tolerant<'de> {
+    type Deserializer = Self;
+
+    fn into_deserializer(self) -> Self {
+        self
+    }
+}
+
+impl<'de> Tolerant<'de> {
+    fn visit_object<V: Visitor<'de>>(map: &'de Map<String, Value>, visitor: V) -> Result<V::Value, serde_json::Error> {
+        visitor.visit_map(de::value::MapDeserializer::new(map.iter().map(|(k, v)| (k.as_str(), Tolerant(v)))))
+    }
+}
+
+impl<'de> Deserializer<'de> for Tolerant<'de> {
+    type Error = serde_json::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        match self.0 {
+            Value::Array(items) => visitor.visit_seq(de::value::SeqDeserializer::new(items.iter().map(Tolerant))),
+            Value::Object(map) => Self::visit_object(map, visitor),
+            other => other.deserialize_any(visitor),
+        }
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        match pair_list(self.0) {
+            Some(pairs) => {
+                visitor.visit_map(de::value::MapDeserializer::new(pairs.into_iter().map(|(k, v)| (k, Tolerant(v)))))
+            }
+            None => self.deserialize_any(visitor),
+        }
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        match self.0 {
+            Value::Object(map) => Self::visit_object(map, visitor),
+            other => other.deserialize_struct(name, fields, visitor),
+        }
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        match self.0 {
+            Value::Null => visitor.visit_none(),
+            _ => visitor.visit_some(self),
+        }
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _: &'static str, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.0.deserialize_enum(name, variants, visitor)
+    }
+
+    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        self.0.deserialize_unit(visitor)
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value, Self::Error> {
+        self.0.deserialize_unit_struct(name, visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        seq tuple tuple_struct identifier ignored_any
     }
 }
 
@@ -311,9 +403,8 @@ where
 
 struct MapVisitor<V>(PhantomData<V>);
 
-/// One `{"key": k, "value": v}` element of a `/rest` map.
+/// One `{"key": k, "value": v}` element of a `/rest` map (other fields are ignored, as everywhere).
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct Pair<V> {
     key: String,
     value: V,
@@ -386,7 +477,7 @@ pub fn variant_or<T: DeserializeOwned, U>(
     wrap: impl FnOnce(T) -> U,
     other: impl FnOnce(Value) -> U,
 ) -> U {
-    match T::deserialize(&value) {
+    match T::deserialize(Tolerant(&value)) {
         Ok(payload) => wrap(payload),
         Err(_) => other(value),
     }
@@ -469,14 +560,15 @@ fn kind(value: &Value) -> String {
 }
 
 impl Fields {
-    fn decode<T: DeserializeOwned>(name: &str, value: Value) -> Result<T, FieldError> {
-        T::deserialize(value).map_err(|e| FieldError(format!("field `{name}`: {e}")))
+    /// Decodes a field's value, reading `/rest` key/value lists as maps at any depth ([`Tolerant`]).
+    fn decode<T: DeserializeOwned>(name: &str, value: &Value) -> Result<T, FieldError> {
+        T::deserialize(Tolerant(value)).map_err(|e| FieldError(format!("field `{name}`: {e}")))
     }
 
     /// A field that must be there (`null` is then whatever `T` makes of it).
     pub fn required<T: DeserializeOwned>(&mut self, name: &str) -> Result<T, FieldError> {
         match self.object.remove(name) {
-            Some(value) => Self::decode(name, value),
+            Some(value) => Self::decode(name, &value),
             None => Err(FieldError(format!("missing field `{name}`"))),
         }
     }
@@ -485,7 +577,7 @@ impl Fields {
     pub fn optional<T: DeserializeOwned>(&mut self, name: &str) -> Result<Option<T>, FieldError> {
         match self.object.remove(name) {
             None | Some(Value::Null) => Ok(None),
-            Some(value) => Self::decode(name, value).map(Some),
+            Some(value) => Self::decode(name, &value).map(Some),
         }
     }
 
@@ -502,10 +594,7 @@ impl Fields {
 
     /// An optional map: absent or `null` is `None`, and a `/rest` key/value list is a map.
     pub fn option_map<V: DeserializeOwned>(&mut self, name: &str) -> Result<Option<BTreeMap<String, V>>, FieldError> {
-        match self.object.remove(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(value) => map(value).map(Some).map_err(|e| FieldError(format!("field `{name}`: {e}"))),
-        }
+        self.optional(name)
     }
 
     /// Leaves a field out (a union member's tag, which its union reads).
@@ -517,7 +606,7 @@ impl Fields {
     pub fn rest<V: DeserializeOwned>(&mut self) -> Result<BTreeMap<String, V>, FieldError> {
         std::mem::take(&mut self.object)
             .into_iter()
-            .map(|(key, value)| Ok((key.clone(), Self::decode(&key, value)?)))
+            .map(|(key, value)| Ok((key.clone(), Self::decode(&key, &value)?)))
             .collect()
     }
 }
@@ -649,6 +738,43 @@ mod tests {
         assert!(decode_success::<BTreeMap<String, i32>>(br#"[{"key": "a"}]"#, false).is_err());
     }
 
+    #[test]
+    fn rest_pairs_decode_as_maps_at_any_depth() {
+        #[derive(Debug, PartialEq, Deserialize)]
+        struct Provider {
+            #[serde(default, deserialize_with = "map")]
+            claim_map: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+            lists: Vec<BTreeMap<String, i32>>,
+            #[serde(default)]
+            nested: Option<Box<Provider>>,
+        }
+        let body = br#"{"value": {
+            "claim_map": [{"key": "groups", "value": [{"key": "admins", "value": ["a", "b"]}]}, {"key": "none", "value": []}],
+            "lists": [[{"key": "x", "value": 1}], {"y": 2}],
+            "nested": {"claim_map": {"k": {"l": []}}, "lists": []}
+        }}"#;
+        let provider: Provider = decode_success(body, true).unwrap();
+        assert_eq!(provider.claim_map["groups"]["admins"], ["a", "b"]);
+        assert!(provider.claim_map["none"].is_empty(), "an empty list is an empty map");
+        assert_eq!((provider.lists[0]["x"], provider.lists[1]["y"]), (1, 2));
+        let nested = provider.nested.as_deref().unwrap();
+        assert!(nested.claim_map["k"]["l"].is_empty() && nested.lists.is_empty());
+        // A list asked for as a list stays one, even of key/value structs.
+        #[derive(Debug, PartialEq, Deserialize)]
+        struct KeyValue {
+            key: String,
+            value: i32,
+        }
+        let list: Vec<KeyValue> = decode_success(br#"[{"key": "a", "value": 1}]"#, false).unwrap();
+        assert_eq!(list, [KeyValue { key: "a".into(), value: 1 }]);
+        let map: BTreeMap<String, Option<String>> = decode_success(br#"{"a": null, "b": "x"}"#, false).unwrap();
+        assert_eq!(map, BTreeMap::from([("a".into(), None), ("b".into(), Some("x".into()))]));
+        assert!(decode_success::<BTreeMap<String, i32>>(br#"[{"key": "a", "value": 1}, 2]"#, false).is_err());
+        let extra: BTreeMap<String, BTreeMap<String, i32>> =
+            decode_success(br#"[{"key": "a", "value": [{"key": "b", "value": 2, "x": 0}], "y": 1}]"#, false).unwrap();
+        assert_eq!(extra["a"]["b"], 2);
+    }
+
     #[derive(Debug, PartialEq, Deserialize)]
     struct Fields {
         #[serde(default, deserialize_with = "list")]
@@ -682,6 +808,9 @@ mod tests {
         assert_eq!(object, pairs);
         assert_eq!(pairs.params["a"], 1);
         assert!(serde_json::from_str::<Fields>(r#"{"id": "x", "params": [{"key": "a"}]}"#).is_err());
+        let extra: Fields =
+            serde_json::from_str(r#"{"id": "x", "params": [{"key": "a", "value": 1, "note": "ignored"}]}"#).unwrap();
+        assert_eq!(extra.params["a"], 1, "unknown fields of a pair are ignored, as everywhere");
         assert!(serde_json::from_str::<Fields>(r#"{"id": "x", "params": "a"}"#).is_err());
     }
 

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{Ctx, ident};
-use crate::ir::{LegacyRoute, Location, Module, Operation, Param, Target, Translation, Ty};
+use crate::ir::{BodyEncoding, LegacyRoute, Location, Module, Operation, Param, Target, Translation, Ty};
 
 pub(crate) fn operation(ctx: &Ctx, module: &Module, op: &Operation) -> TokenStream {
     let gate = ctx.cfg(&op.gate, &module.gate);
@@ -102,10 +102,14 @@ fn own_body(ctx: &Ctx, op: &Operation) -> TokenStream {
         calls.extend(optional.params.iter().map(|p| input_call(p, value_expr(p, true))));
     }
     if let Some(body) = &op.body {
+        let call = match body.encoding {
+            BodyEncoding::Json => quote! { body },
+            BodyEncoding::Form => quote! { form_body },
+        };
         calls.push(if body.ty.is_scalar() {
-            quote! { .body(&body) }
+            quote! { .#call(&body) }
         } else {
-            quote! { .body(body) }
+            quote! { .#call(body) }
         });
     }
     calls.extend(op.legacy.as_ref().map(|legacy| legacy_call(ctx, legacy)));

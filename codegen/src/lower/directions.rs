@@ -42,7 +42,7 @@ pub(crate) fn assign<'a>(types: &mut [TypeDef], operations: impl IntoIterator<It
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{Body, ErrorSpec, Field, Gate, HttpMethod, Struct, Surface, Ty, TypeKind};
+    use crate::ir::{Body, BodyEncoding, ErrorSpec, Field, Gate, HttpMethod, Struct, Surface, Ty, TypeKind};
 
     fn def(refs: &[usize]) -> TypeDef {
         let fields = refs.iter().map(|r| Field::plain(&format!("f{r}"), Ty::Named(TypeId(*r)))).collect();
@@ -67,7 +67,11 @@ mod tests {
             surface: Surface::Api,
             params: vec![],
             optional: None,
-            body: body.map(|b| Body { ty: Ty::Named(TypeId(b)) }),
+            body: body.map(|b| Body {
+                ty: Ty::Named(TypeId(b)),
+                facets: Default::default(),
+                encoding: BodyEncoding::Json,
+            }),
             response: response.map_or(Ty::Unit, |r| Ty::Named(TypeId(r))),
             task: None,
             error: ErrorSpec { ty: Ty::Json, documented: vec![] },

@@ -97,7 +97,7 @@ pub(super) fn decode_error<E: ErrorBody>(body: &[u8], envelope: bool, status: ht
             map.entry(property.to_owned()).or_insert(Value::String(tag));
         }
     }
-    serde_json::from_value(value?).ok()
+    E::deserialize(wire::Tolerant(&value?)).ok()
 }
 
 #[cfg(feature = "client-no-provider")]

@@ -74,6 +74,8 @@ pub struct Operation<T, E = Value> {
     pinned: bool,
     inputs: Vec<Input>,
     body: Option<Value>,
+    /// The body is sent form-encoded (`application/x-www-form-urlencoded`), not as JSON.
+    form: bool,
     /// Why an input could not be encoded (reported when the request is built).
     invalid: Option<String>,
     /// This call's request timeout, instead of the client's.
@@ -94,6 +96,7 @@ impl<T, E> Operation<T, E> {
             pinned: false,
             inputs: Vec::new(),
             body: None,
+            form: false,
             invalid: None,
             timeout: None,
             idempotent: None,
@@ -170,6 +173,14 @@ impl<T, E> Operation<T, E> {
             Err(reason) => self.invalid = Some(format!("the request body: {reason}")),
         }
         self
+    }
+
+    /// Sets the request body, sent form-encoded (`application/x-www-form-urlencoded`): each field
+    /// of the object is a pair, lists repeat the field; generated code calls this.
+    #[doc(hidden)]
+    pub fn form_body<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
+        self.form = true;
+        self.body(body)
     }
 
     /// Pairs the operation with its `/rest` twin, taken in [`ApiMode::Legacy`]; generated code
@@ -275,6 +286,12 @@ impl<T, E> Operation<T, E> {
         }
         let body = match &parts.body {
             None => Vec::new(),
+            Some(fields) if self.form => {
+                builder = builder.header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+                wire::form(fields)
+                    .map_err(|reason| self.request_error(&format!("the request body: {reason}")))?
+                    .into_bytes()
+            }
             Some(json) => {
                 builder = builder.header(http::header::CONTENT_TYPE, "application/json");
                 serde_json::to_vec(json).map_err(|e| self.request_error(&e.to_string()))?
@@ -407,6 +424,7 @@ impl<T, E> Clone for Operation<T, E> {
             pinned: self.pinned,
             inputs: self.inputs.clone(),
             body: self.body.clone(),
+            form: self.form,
             invalid: self.invalid.clone(),
             timeout: self.timeout,
             idempotent: self.idempotent,

@@ -121,9 +121,9 @@ async fn main() {
         storage_backings: Some(vec![backing.clone()]),
         ..Default::default()
     };
-    // The spec's request body is a reference to nothing, so the function takes any JSON: the
-    // `/rest` body, built from the typed model.
-    let create = serde_json::json!({ "create_spec": spec });
+    // The spec's request body is a reference to nothing; the generator repairs it to the schema
+    // of the same name, so the `/rest` body is typed too.
+    let create = content::LocalLibraryCreate { client_token: None, create_spec: Some(spec) };
     let library_id = ok("library create", client.send(local_library::create(&create)).await);
     assert!(!library_id.trim().is_empty(), "library create returned an empty id");
     println!("library created: {library_id}");

@@ -30,7 +30,7 @@ use openapiv3::{PathItem, ReferenceOr};
 use super::schema::Hint;
 use super::{Lowerer, OpDraft, place};
 use crate::diag::Kind;
-use crate::ir::{FileId, Gate, HttpMethod, ModPath, Operation, Surface};
+use crate::ir::{FileId, Gate, HttpMethod, Location, ModPath, Operation, Param, Surface};
 use crate::load::Document;
 use crate::names;
 use crate::pointer::Pointer;
@@ -251,7 +251,7 @@ impl<'a> Lowerer<'a> {
             ident: site.ident.clone(),
             doc: docs::spec_text(site.op),
             method: site.method,
-            path: path_template(&cx.path, cx.query.as_deref()),
+            path: path_template(&cx.path, route_query(cx.query.as_deref(), &params.args).as_deref()),
             surface: cx.surface,
             params: params.args,
             optional,
@@ -310,6 +310,16 @@ pub(crate) fn path_template(path: &str, query: Option<&str>) -> String {
     out
 }
 
+/// The fixed query a route sends: the path key's query without the bare names of required query
+/// parameters. A key such as `.../file?name` says that the operation takes `name`, which the call
+/// sends with its value; sending the bare name too would send the parameter twice
+/// (`?name&name=a.ovf`).
+fn route_query(query: Option<&str>, args: &[Param]) -> Option<String> {
+    let declared = |name: &str| args.iter().any(|p| p.location == Location::Query && p.field.wire == name);
+    let kept: Vec<&str> = query?.split('&').filter(|part| part.contains('=') || !declared(part)).collect();
+    (!kept.is_empty()).then(|| kept.join("&"))
+}
+
 /// The parameter names of a path template, in order, without repeats.
 pub(crate) fn template_names(path: &str) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
@@ -343,6 +353,7 @@ fn encode_allowed(text: &str, allowed: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ir::{Field, Ty};
 
     #[test]
     fn templates_encode_literals_and_keep_parameters() {
@@ -353,6 +364,21 @@ mod tests {
         assert_eq!(path_template("/rest/a b/id:{tag_id}", None), "/rest/a%20b/id:{tag_id}");
         assert_eq!(path_template("/api/x/{open", None), "/api/x/%7Bopen");
         assert_eq!(template_names("/a/{x}/b/{y}/{x}?q={z}"), ["x", "y"]);
+    }
+
+    #[test]
+    fn bare_names_of_required_query_parameters_leave_the_fixed_query() {
+        let arg = |name: &str, location| Param { field: Field::plain(name, Ty::String), location, explode: true };
+        let args = [arg("name", Location::Query), arg("id", Location::Path)];
+        assert_eq!(route_query(Some("name"), &args), None, "`?name` and `name=...` would send `name` twice");
+        assert_eq!(route_query(Some("action=get&name"), &args).as_deref(), Some("action=get"));
+        assert_eq!(route_query(Some("id"), &args).as_deref(), Some("id"), "not a query parameter: kept");
+        assert_eq!(route_query(Some("flag"), &args).as_deref(), Some("flag"), "not a parameter: kept");
+        assert_eq!(
+            route_query(Some("action=clone&vmw-task=true"), &args).as_deref(),
+            Some("action=clone&vmw-task=true")
+        );
+        assert_eq!(route_query(None, &args), None);
     }
 
     #[test]

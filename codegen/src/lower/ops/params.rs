@@ -5,7 +5,7 @@ use openapiv3::{Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, Re
 use super::{OpCtx, template_names};
 use crate::diag::Kind;
 use crate::docs;
-use crate::ir::{Body, Field, Location, Optional, Param, Ty, TypeId, TypeKind};
+use crate::ir::{Body, BodyEncoding, Facets, Field, Location, Optional, Param, Ty, TypeId, TypeKind};
 use crate::lower::schema::Hint;
 use crate::lower::{Lowerer, Node};
 use crate::names;
@@ -122,7 +122,17 @@ impl<'a> Lowerer<'a> {
             doc: docs::lines(data.description.as_deref().unwrap_or("")),
             deprecated: data.deprecated.unwrap_or(false),
             extensions: self.extensions(cx.file(), at),
+            facets: self.param_facets(cx, &data.format),
         }
+    }
+
+    /// The facets of a parameter's schema.
+    fn param_facets(&self, cx: &OpCtx, format: &'a ParameterSchemaOrContent) -> Facets {
+        let schema = match format {
+            ParameterSchemaOrContent::Schema(schema) => Some(schema),
+            ParameterSchemaOrContent::Content(content) => content.values().next().and_then(|m| m.schema.as_ref()),
+        };
+        schema.map(|s| self.facets(cx.file(), s.into())).unwrap_or_default()
     }
 
     /// Where a declared parameter goes; `None` for path parameters (handled in template order),
@@ -230,35 +240,46 @@ impl<'a> Lowerer<'a> {
                         let message =
                             format!("`$ref: {reference}` points nowhere; the request body is `serde_json::Value`");
                         self.warn(file, &at, Kind::DanglingRef, message);
-                        return Body { ty: self.free_form(file) };
+                        return Body {
+                            ty: self.free_form(file),
+                            facets: Facets::default(),
+                            encoding: BodyEncoding::Json,
+                        };
                     }
                 }
             }
         };
         let hint = cx.hint.child("Body");
-        let ty = match super::responses::json_media(&body.content) {
-            Some((media, m)) => match &m.schema {
-                Some(schema) => {
-                    self.schema_ty(file, schema.into(), &at.push("content").push(media).push("schema"), &hint)
-                }
-                None => {
-                    let message = "a request body media type without a schema; the body is `serde_json::Value`";
-                    self.warn(file, &at.push("content").push(media), Kind::MissingSchema, message);
-                    self.free_form(file)
-                }
-            },
-            None => {
-                if !body.content.is_empty() {
-                    let kinds: Vec<&str> = body.content.keys().map(String::as_str).collect();
-                    let message = format!(
-                        "only JSON request bodies are supported, found {}; sent as JSON `serde_json::Value`",
-                        kinds.join(", ")
-                    );
-                    self.warn(file, &at.push("content"), Kind::Unsupported, message);
-                }
-                self.free_form(file)
-            }
+        let (media, encoding) = match super::responses::json_media(&body.content) {
+            Some(found) => (Some(found), BodyEncoding::Json),
+            None => (form_media(&body.content), BodyEncoding::Form),
         };
-        Body { ty }
+        let Some((media, m)) = media else {
+            if !body.content.is_empty() {
+                let kinds: Vec<&str> = body.content.keys().map(String::as_str).collect();
+                let message = format!(
+                    "only JSON and form-encoded request bodies are supported, found {}; sent as JSON \
+                     `serde_json::Value`",
+                    kinds.join(", ")
+                );
+                self.warn(file, &at.push("content"), Kind::Unsupported, message);
+            }
+            return Body { ty: self.free_form(file), facets: Facets::default(), encoding: BodyEncoding::Json };
+        };
+        let Some(schema) = &m.schema else {
+            let message = "a request body media type without a schema; the body is `serde_json::Value`";
+            self.warn(file, &at.push("content").push(media), Kind::MissingSchema, message);
+            return Body { ty: self.free_form(file), facets: Facets::default(), encoding };
+        };
+        let facets = self.facets(file, schema.into());
+        let ty = self.schema_ty(file, schema.into(), &at.push("content").push(media).push("schema"), &hint);
+        Body { ty, facets, encoding }
     }
+}
+
+/// The `application/x-www-form-urlencoded` media type of a content map, if any.
+fn form_media(content: &indexmap::IndexMap<String, openapiv3::MediaType>) -> Option<(&String, &openapiv3::MediaType)> {
+    content.iter().find(|(media, _)| {
+        media.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/x-www-form-urlencoded")
+    })
 }

@@ -5,6 +5,7 @@
 //! [`object`] lowers objects and `allOf` merges, [`union`] tagged and untagged unions; this file
 //! dispatches on the schema's kind and lowers scalars, arrays and enums.
 
+mod facets;
 mod object;
 mod union;
 

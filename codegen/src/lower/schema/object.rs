@@ -189,6 +189,7 @@ impl<'a> Lowerer<'a> {
             doc: docs::lines(&description),
             deprecated,
             extensions: self.extensions(file, at),
+            facets: self.facets(file, schema),
         }
     }
 
