@@ -95,6 +95,11 @@ pub struct Diagnostics {
 }
 
 impl Diagnostics {
+    /// Takes in the diagnostics of another run (another file's, loaded on another thread).
+    pub fn append(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+
     /// Records a warning.
     pub fn warn(&mut self, file: &str, pointer: &Pointer, kind: Kind, message: impl Into<String>) {
         self.push(file, pointer, Severity::Warning, kind, message.into());

@@ -22,6 +22,7 @@ mod ir;
 mod load;
 mod lower;
 mod names;
+mod parallel;
 mod pipeline;
 mod pointer;
 mod repair;

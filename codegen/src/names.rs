@@ -67,7 +67,8 @@ const OTHER: &str = "Unrecognized";
 const ADDITIONAL: &str = "additional_properties";
 
 fn normalized(name: &str) -> String {
-    name.nfkc().collect()
+    // NFKC leaves ASCII as it is; nearly every name is ASCII, and normalizing is not free.
+    if name.is_ascii() { name.to_owned() } else { name.nfkc().collect() }
 }
 
 /// Splits a wire name into lowercase words (see the module rules).

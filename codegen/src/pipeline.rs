@@ -64,15 +64,21 @@ pub(crate) fn lower(inputs: &[(String, Vec<u8>)], settings: &Settings) -> Result
     }
     let started = Instant::now();
     let mut labels = BTreeSet::new();
-    let mut docs = Vec::new();
+    let mut unique = Vec::new();
     for (label, bytes) in inputs {
-        if !labels.insert(label.clone()) {
+        if labels.insert(label.clone()) {
+            unique.push((label.as_str(), bytes.as_slice()));
+        } else {
             diags.error(label, &Pointer::root(), Kind::Syntax, "two input files have this name");
-            continue;
         }
-        if let Some(doc) = crate::load::load(label, bytes, &mut diags) {
-            docs.push(doc);
-        }
+    }
+    let mut docs = Vec::new();
+    for (doc, file_diags) in crate::parallel::map(&unique, |(label, bytes)| {
+        let mut file_diags = Diagnostics::default();
+        (crate::load::load(label, bytes, &mut file_diags), file_diags)
+    }) {
+        diags.append(file_diags);
+        docs.extend(doc);
     }
     stop_on_errors(&diags)?;
     let load = started.elapsed();
@@ -93,7 +99,7 @@ pub(crate) fn lower(inputs: &[(String, Vec<u8>)], settings: &Settings) -> Result
 pub(crate) fn generate(inputs: &[(String, Vec<u8>)], settings: &Settings) -> Result<Generated, Error> {
     let Lowered { docs, krate, counts, warnings, load, lower } = lower(inputs, settings)?;
     let started = Instant::now();
-    let files = crate::write::render(crate::emit::emit(&krate, settings))?;
+    let files = crate::emit::emit_rendered(&krate, settings)?;
     let emit = started.elapsed();
     let report = Report::new(&docs, &krate, &counts, &warnings, &files);
     Ok(Generated { files, report, warnings, timings: Timings { load, lower, emit } })

@@ -7,7 +7,7 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
-use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -356,92 +356,6 @@ impl<'de> Deserializer<'de> for Empty {
     }
 }
 
-/// `deserialize_with` for a required list: `null` is an empty list (with `#[serde(default)]`, so
-/// is an absent one).
-pub fn list<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Ok(Option::<Vec<T>>::deserialize(deserializer)?.unwrap_or_default())
-}
-
-/// `deserialize_with` for a required map: `null` is an empty map (with `#[serde(default)]`, so is
-/// an absent one), and a `[{"key": k, "value": v}]` list is the map it spells.
-pub fn map<'de, D, V>(deserializer: D) -> Result<BTreeMap<String, V>, D::Error>
-where
-    D: Deserializer<'de>,
-    V: Deserialize<'de>,
-{
-    deserializer.deserialize_any(MapVisitor(PhantomData))
-}
-
-/// `deserialize_with` for an optional map: like [`map`], with `null` as `None`.
-pub fn option_map<'de, D, V>(deserializer: D) -> Result<Option<BTreeMap<String, V>>, D::Error>
-where
-    D: Deserializer<'de>,
-    V: Deserialize<'de>,
-{
-    struct OptionMap<V>(PhantomData<V>);
-    impl<'de, V: Deserialize<'de>> Visitor<'de> for OptionMap<V> {
-        type Value = Option<BTreeMap<String, V>>;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a map, a list of key/value pairs, or null")
-        }
-        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-            map(deserializer).map(Some)
-        }
-    }
-    deserializer.deserialize_option(OptionMap(PhantomData))
-}
-
-struct MapVisitor<V>(PhantomData<V>);
-
-/// One `{"key": k, "value": v}` element of a `/rest` map (other fields are ignored, as everywhere).
-#[derive(Deserialize)]
-struct Pair<V> {
-    key: String,
-    value: V,
-}
-
-impl<'de, V: Deserialize<'de>> Visitor<'de> for MapVisitor<V> {
-    type Value = BTreeMap<String, V>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a map or a list of key/value pairs")
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(BTreeMap::new())
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(BTreeMap::new())
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
-        let mut out = BTreeMap::new();
-        while let Some((key, value)) = access.next_entry::<String, V>()? {
-            out.insert(key, value);
-        }
-        Ok(out)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
-        let mut out = BTreeMap::new();
-        while let Some(pair) = access.next_element::<Pair<V>>()? {
-            out.insert(pair.key, pair.value);
-        }
-        Ok(out)
-    }
-}
-
 /// `Deserialize` for an open enum: any JSON string, through the enum's `From<&str>` (a known
 /// variant, or the catch-all keeping the value); anything but a string is an error.
 pub fn open_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
@@ -611,6 +525,64 @@ impl Fields {
     }
 }
 
+/// A struct being encoded as a JSON object, field by field: what generated `Serialize` impls are
+/// written with (a line per field, where serde's derive writes several). Fields come out in the
+/// order of a JSON map (by name), as the bodies this crate sends always did.
+#[derive(Debug, Default)]
+#[must_use = "a writer does nothing until it serializes"]
+pub struct Writer {
+    object: Map<String, Value>,
+    /// The first field that could not be encoded, and why.
+    error: Option<String>,
+}
+
+impl Writer {
+    /// An empty object.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A union member's tag (`"error_type": "NOT_FOUND"`).
+    pub fn tag(mut self, property: &str, tag: &str) -> Self {
+        self.object.insert(property.to_owned(), Value::String(tag.to_owned()));
+        self
+    }
+
+    /// A field that is always written (`null` for a `None` that the spec requires).
+    pub fn field<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
+        match serde_json::to_value(value) {
+            Ok(value) => {
+                self.object.insert(name.to_owned(), value);
+            }
+            Err(e) => {
+                self.error.get_or_insert_with(|| format!("field `{name}`: {e}"));
+            }
+        }
+        self
+    }
+
+    /// An optional field: left out when `None`.
+    pub fn optional<T: Serialize>(self, name: &str, value: &Option<T>) -> Self {
+        match value {
+            Some(value) => self.field(name, value),
+            None => self,
+        }
+    }
+
+    /// The fields of `additionalProperties`.
+    pub fn rest<V: Serialize>(self, map: &BTreeMap<String, V>) -> Self {
+        map.iter().fold(self, |writer, (name, value)| writer.field(name, value))
+    }
+
+    /// Serializes the object, or the first field's error.
+    pub fn serialize<S: serde::Serializer>(self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.error {
+            Some(error) => Err(serde::ser::Error::custom(error)),
+            None => self.object.serialize(serializer),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -740,13 +712,22 @@ mod tests {
 
     #[test]
     fn rest_pairs_decode_as_maps_at_any_depth() {
-        #[derive(Debug, PartialEq, Deserialize)]
+        #[derive(Debug, PartialEq)]
         struct Provider {
-            #[serde(default, deserialize_with = "map")]
             claim_map: BTreeMap<String, BTreeMap<String, Vec<String>>>,
             lists: Vec<BTreeMap<String, i32>>,
-            #[serde(default)]
             nested: Option<Box<Provider>>,
+        }
+        impl<'de> Deserialize<'de> for Provider {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                object(deserializer, "Provider", |fields| {
+                    Ok(Provider {
+                        claim_map: fields.map("claim_map")?,
+                        lists: fields.list("lists")?,
+                        nested: fields.optional("nested")?,
+                    })
+                })
+            }
         }
         let body = br#"{"value": {
             "claim_map": [{"key": "groups", "value": [{"key": "admins", "value": ["a", "b"]}]}, {"key": "none", "value": []}],
@@ -775,43 +756,58 @@ mod tests {
         assert_eq!(extra["a"]["b"], 2);
     }
 
-    #[derive(Debug, PartialEq, Deserialize)]
-    struct Fields {
-        #[serde(default, deserialize_with = "list")]
+    /// A struct decoded as generated code decodes one.
+    #[derive(Debug, PartialEq)]
+    struct Sample {
         names: Vec<String>,
-        #[serde(default, deserialize_with = "map")]
         params: BTreeMap<String, i32>,
-        #[serde(default, deserialize_with = "option_map")]
         extra: Option<BTreeMap<String, i32>>,
         id: String,
     }
 
+    impl<'de> Deserialize<'de> for Sample {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            object(deserializer, "Sample", |fields| {
+                Ok(Sample {
+                    names: fields.list("names")?,
+                    params: fields.map("params")?,
+                    extra: fields.option_map("extra")?,
+                    id: fields.required("id")?,
+                })
+            })
+        }
+    }
+
     #[test]
     fn required_collections_may_be_absent_or_null() {
-        let absent: Fields = serde_json::from_str(r#"{"id": "x"}"#).unwrap();
-        assert_eq!(absent, Fields { names: vec![], params: BTreeMap::new(), extra: None, id: "x".into() });
-        let null: Fields =
+        let absent: Sample = serde_json::from_str(r#"{"id": "x"}"#).unwrap();
+        assert_eq!(absent, Sample { names: vec![], params: BTreeMap::new(), extra: None, id: "x".into() });
+        let null: Sample =
             serde_json::from_str(r#"{"id": "x", "names": null, "params": null, "extra": null}"#).unwrap();
         assert_eq!(null, absent);
         // A missing required scalar is still an error that names it.
-        let error = serde_json::from_str::<Fields>(r#"{"names": []}"#).unwrap_err().to_string();
+        let error = serde_json::from_str::<Sample>(r#"{"names": []}"#).unwrap_err().to_string();
         assert!(error.contains("missing field `id`"), "{error}");
+        let error = serde_json::from_str::<Sample>(r#"{"id": 7}"#).unwrap_err().to_string();
+        assert!(error.starts_with("field `id`: invalid type: integer `7`, expected a string"), "{error}");
+        let error = serde_json::from_str::<Sample>(r#"[1]"#).unwrap_err().to_string();
+        assert!(error.starts_with("invalid type: sequence, expected struct Sample"), "{error}");
     }
 
     #[test]
     fn maps_decode_from_objects_and_rest_pairs() {
-        let object: Fields = serde_json::from_str(r#"{"id": "x", "params": {"a": 1}, "extra": {"b": 2}}"#).unwrap();
-        let pairs: Fields = serde_json::from_str(
+        let object: Sample = serde_json::from_str(r#"{"id": "x", "params": {"a": 1}, "extra": {"b": 2}}"#).unwrap();
+        let pairs: Sample = serde_json::from_str(
             r#"{"id": "x", "params": [{"key": "a", "value": 1}], "extra": [{"key": "b", "value": 2}]}"#,
         )
         .unwrap();
         assert_eq!(object, pairs);
         assert_eq!(pairs.params["a"], 1);
-        assert!(serde_json::from_str::<Fields>(r#"{"id": "x", "params": [{"key": "a"}]}"#).is_err());
-        let extra: Fields =
+        assert!(serde_json::from_str::<Sample>(r#"{"id": "x", "params": [{"key": "a"}]}"#).is_err());
+        let extra: Sample =
             serde_json::from_str(r#"{"id": "x", "params": [{"key": "a", "value": 1, "note": "ignored"}]}"#).unwrap();
         assert_eq!(extra.params["a"], 1, "unknown fields of a pair are ignored, as everywhere");
-        assert!(serde_json::from_str::<Fields>(r#"{"id": "x", "params": "a"}"#).is_err());
+        assert!(serde_json::from_str::<Sample>(r#"{"id": "x", "params": "a"}"#).is_err());
     }
 
     #[test]
@@ -877,7 +873,7 @@ mod tests {
         assert_eq!(value, json!({"error_type": "NOT_FOUND", "messages": []}));
         assert_eq!(tag(&value, "error_type").as_deref(), Some("NOT_FOUND"));
         assert_eq!(tag(&json!({"error_type": 1}), "error_type"), None);
-        let kept: Result<Fields, Value> = variant_or(json!({"x": 1}), Ok, Err);
+        let kept: Result<Sample, Value> = variant_or(json!({"x": 1}), Ok, Err);
         assert_eq!(kept, Err(json!({"x": 1})));
     }
 

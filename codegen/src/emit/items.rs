@@ -46,28 +46,6 @@ impl Serde {
         (always, optional)
     }
 
-    /// The `Serialize` derive of a struct whose `Deserialize` is written out: in the derive list
-    /// when always implemented, else behind the feature; and how its `#[serde(...)]` helper
-    /// attributes are spelled (behind the feature too, where the derive that reads them is).
-    fn serialize_derive(self, ctx: &Ctx) -> (TokenStream, TokenStream, impl Fn(TokenStream) -> TokenStream) {
-        let always = self.ser;
-        let (listed, optional) = if always {
-            let ser = ctx.import("Serialize");
-            (quote! { #ser }, quote! {})
-        } else {
-            let ser = ctx.full("Serialize");
-            (quote! {}, quote! { #[cfg_attr(feature = #ALL_SERDE, derive(#ser))] })
-        };
-        let helper = move |args: TokenStream| {
-            if always {
-                quote! { #[serde(#args)] }
-            } else {
-                quote! { #[cfg_attr(feature = #ALL_SERDE, serde(#args))] }
-            }
-        };
-        (listed, optional, helper)
-    }
-
     /// The `cfg` of a written-out impl of one of the traits: none when it is always implemented.
     fn gate(always: bool) -> TokenStream {
         if always {
@@ -127,7 +105,7 @@ fn error_body(ctx: &Ctx, name: &Ident, kind: &TypeKind, gate: &TokenStream) -> T
     }
 }
 
-fn field_tokens(ctx: &Ctx, f: &Field, serde_attr: &dyn Fn(TokenStream) -> TokenStream) -> TokenStream {
+fn field_tokens(ctx: &Ctx, f: &Field) -> TokenStream {
     let mut lines = f.doc.clone();
     if f.deprecated {
         if !lines.is_empty() {
@@ -151,27 +129,21 @@ fn field_tokens(ctx: &Ctx, f: &Field, serde_attr: &dyn Fn(TokenStream) -> TokenS
         let option = ctx.prelude("Option");
         ty = quote! { #option<#ty> };
     }
-    let args = serde_args(ctx, f);
-    let serde = (!args.is_empty()).then(|| serde_attr(quote! { #(#args),* }));
     quote! {
         #doc
-        #serde
         pub #name: #ty,
     }
 }
 
-/// The serde arguments of a field, for `Serialize`: its rename, and leaving out unset optional
-/// fields. (`Deserialize` is written out: see [`decode_field`].)
-fn serde_args(ctx: &Ctx, f: &Field) -> Vec<TokenStream> {
-    let mut args = Vec::new();
-    if let Some(wire) = &f.rename {
-        args.push(quote! { rename = #wire });
-    }
+/// How a written-out `Serialize` puts a field in the object's `wire::Writer`: an optional field
+/// is left out when `None`, unless the spec requires it (then `null`).
+fn encode_field(f: &Field) -> TokenStream {
+    let (name, wire) = (ident(&f.ident), &f.wire);
     if f.optional() && (!f.nullable || !f.required) {
-        let skip = format!("{}::is_none", ctx.prelude_text("Option"));
-        args.push(quote! { skip_serializing_if = #skip });
+        quote! { .optional(#wire, &self.#name) }
+    } else {
+        quote! { .field(#wire, &self.#name) }
     }
-    args
 }
 
 /// How a written-out `Deserialize` takes a field from the object's `wire::Fields`: absent or
@@ -190,32 +162,56 @@ fn decode_field(f: &Field) -> TokenStream {
 }
 
 fn strukt(ctx: &Ctx, name: &Ident, s: &Struct, doc: TokenStream, gate: &TokenStream, serde: Serde) -> TokenStream {
-    let (listed, optional, serde_attr) = serde.serialize_derive(ctx);
     let default = s.fields.iter().all(Field::optional).then(|| quote! { Default, });
-    let tag = s.tag.as_ref().map(|(property, tag)| serde_attr(quote! { tag = #property, rename = #tag }));
-    let fields = s.fields.iter().map(|f| field_tokens(ctx, f, &serde_attr));
+    let fields = s.fields.iter().map(|f| field_tokens(ctx, f));
     let additional = s.additional.as_ref().map(|a| {
         let (map, string, ty) = (ctx.import("BTreeMap"), ctx.prelude("String"), ctx.ty(&a.ty));
-        let (field, flatten) = (ident(&a.ident), serde_attr(quote! { flatten }));
+        let field = ident(&a.ident);
         quote! {
             /// Properties not named above (`additionalProperties`).
-            #flatten
             pub #field: #map<#string, #ty>,
         }
     });
+    let serialize = serialize_struct(ctx, name, s, gate, serde.ser);
     let deserialize = deserialize_struct(ctx, name, s, gate, serde.de);
     quote! {
         #doc
         #gate
-        #[derive(Debug, Clone, PartialEq, #default #listed)]
-        #optional
-        #tag
+        #[derive(Debug, Clone, PartialEq, #default)]
         pub struct #name {
             #(#fields)*
             #additional
         }
 
+        #serialize
+
         #deserialize
+    }
+}
+
+/// A struct's `Serialize`, written out over `wire::Writer`: a call per field.
+fn serialize_struct(ctx: &Ctx, name: &Ident, s: &Struct, gate: &TokenStream, always: bool) -> TokenStream {
+    let ser_gate = Serde::gate(always);
+    let (ser, serializer, wire) = (
+        Serde::path(ctx, always, "Serialize"),
+        Serde::path(ctx, always, "Serializer"),
+        Serde::path(ctx, always, "wire"),
+    );
+    let result = ctx.prelude("Result");
+    let tag = s.tag.as_ref().map(|(property, tag)| quote! { .tag(#property, #tag) });
+    let fields = s.fields.iter().map(encode_field);
+    let additional = s.additional.as_ref().map(|a| {
+        let field = ident(&a.ident);
+        quote! { .rest(&self.#field) }
+    });
+    quote! {
+        #gate
+        #ser_gate
+        impl #ser for #name {
+            fn serialize<S: #serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
+                #wire::Writer::new() #tag #(#fields)* #additional .serialize(serializer)
+            }
+        }
     }
 }
 

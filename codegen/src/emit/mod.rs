@@ -65,26 +65,41 @@ fn header(sources: &[&str]) -> String {
     }
 }
 
-/// Emits every file of the crate.
-pub fn emit(krate: &Crate, settings: &Settings) -> Vec<EmittedFile> {
-    let mut out = files::crate_files(krate, settings);
+/// Emits and formats every file of the crate; the modules on all cores (each thread builds and
+/// formats whole files: token streams cannot cross threads), in path order.
+pub fn emit_rendered(krate: &Crate, settings: &Settings) -> Result<Vec<(String, String)>, crate::diag::Error> {
     let error_types = error_types(krate);
-    for (path, module) in &krate.modules {
-        let ctx = Ctx::new(krate, path, &error_types);
-        let tokens = module_tokens(&ctx, module);
-        let (file, header) = if path.is_empty() {
-            let labels: Vec<String> =
-                krate.sources.iter().map(|s| format!("{} (sha256 {})", s.label, s.sha256)).collect();
-            ("src/lib.rs".to_owned(), header(&labels.iter().map(String::as_str).collect::<Vec<_>>()))
-        } else {
-            let file = format!("src/{}.rs", path.iter().map(|s| names::unraw(s)).collect::<Vec<_>>().join("/"));
-            (file, header(&module.sources.iter().map(String::as_str).collect::<Vec<_>>()))
-        };
-        let tokens = if path.is_empty() { files::lib_rs(krate, settings, tokens) } else { tokens };
-        out.push(EmittedFile { path: file, header, content: Content::Rust(tokens, ctx.docs.take()) });
+    let modules: Vec<(&ModPath, &Module)> = krate.modules.iter().collect();
+    let rendered = crate::parallel::map(&modules, |(path, module)| {
+        crate::write::render(vec![module_file(krate, path, module, &error_types, settings)])
+    });
+    let mut out = crate::write::render(files::crate_files(krate, settings))?;
+    for files in rendered {
+        out.extend(files?);
     }
-    out.sort_by(|a, b| a.path.cmp(&b.path));
-    out
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
+}
+
+/// The file of one module: `src/lib.rs` for the root.
+fn module_file(
+    krate: &Crate,
+    path: &ModPath,
+    module: &Module,
+    error_types: &BTreeSet<TypeId>,
+    settings: &Settings,
+) -> EmittedFile {
+    let ctx = Ctx::new(krate, path, error_types);
+    let tokens = module_tokens(&ctx, module);
+    let (file, header) = if path.is_empty() {
+        let labels: Vec<String> = krate.sources.iter().map(|s| format!("{} (sha256 {})", s.label, s.sha256)).collect();
+        ("src/lib.rs".to_owned(), header(&labels.iter().map(String::as_str).collect::<Vec<_>>()))
+    } else {
+        let file = format!("src/{}.rs", path.iter().map(|s| names::unraw(s)).collect::<Vec<_>>().join("/"));
+        (file, header(&module.sources.iter().map(String::as_str).collect::<Vec<_>>()))
+    };
+    let tokens = if path.is_empty() { files::lib_rs(krate, settings, tokens) } else { tokens };
+    EmittedFile { path: file, header, content: Content::Rust(tokens, ctx.docs.take()) }
 }
 
 /// The generated types some operation uses as its error type.

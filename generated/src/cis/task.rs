@@ -13,30 +13,45 @@ use crate::runtime::wire;
 ///
 /// Schema: `vsphere-fragment.yaml#/components/schemas/Cis.Task.Info`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "all-serde", derive(::serde::Serialize))]
 pub struct Info {
     /// Whether the task can still be cancelled.
     pub cancelable: bool,
     pub description: crate::vapi::std::LocalizableMessage,
     /// When the task ended.
-    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub end_time: Option<DateTime<Utc>>,
     /// The error, once the task has failed.
-    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error: Option<Value>,
     /// The operation the task runs.
     pub operation: String,
-    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub progress: Option<Progress>,
     /// The operation's result, once the task has succeeded.
-    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub result: Option<Value>,
     /// The service whose operation the task runs.
     pub service: String,
     /// When the task started.
-    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub start_time: Option<DateTime<Utc>>,
     pub status: Status,
+}
+
+#[cfg(feature = "all-serde")]
+impl ::serde::Serialize for Info {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::wire::Writer::new()
+            .field("cancelable", &self.cancelable)
+            .field("description", &self.description)
+            .optional("end_time", &self.end_time)
+            .optional("error", &self.error)
+            .field("operation", &self.operation)
+            .optional("progress", &self.progress)
+            .optional("result", &self.result)
+            .field("service", &self.service)
+            .optional("start_time", &self.start_time)
+            .field("status", &self.status)
+            .serialize(serializer)
+    }
 }
 
 impl<'de> Deserialize<'de> for Info {
@@ -66,13 +81,26 @@ impl<'de> Deserialize<'de> for Info {
 ///
 /// Schema: `vsphere-fragment.yaml#/components/schemas/Cis.Task.Progress`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "all-serde", derive(::serde::Serialize))]
 pub struct Progress {
     /// The amount of work done; it only grows.
     pub completed: i64,
     pub message: crate::vapi::std::LocalizableMessage,
     /// The amount of work in all.
     pub total: i64,
+}
+
+#[cfg(feature = "all-serde")]
+impl ::serde::Serialize for Progress {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::wire::Writer::new()
+            .field("completed", &self.completed)
+            .field("message", &self.message)
+            .field("total", &self.total)
+            .serialize(serializer)
+    }
 }
 
 impl<'de> Deserialize<'de> for Progress {

@@ -9,7 +9,7 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
-use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -358,92 +358,6 @@ impl<'de> Deserializer<'de> for Empty {
     }
 }
 
-/// `deserialize_with` for a required list: `null` is an empty list (with `#[serde(default)]`, so
-/// is an absent one).
-pub fn list<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Ok(Option::<Vec<T>>::deserialize(deserializer)?.unwrap_or_default())
-}
-
-/// `deserialize_with` for a required map: `null` is an empty map (with `#[serde(default)]`, so is
-/// an absent one), and a `[{"key": k, "value": v}]` list is the map it spells.
-pub fn map<'de, D, V>(deserializer: D) -> Result<BTreeMap<String, V>, D::Error>
-where
-    D: Deserializer<'de>,
-    V: Deserialize<'de>,
-{
-    deserializer.deserialize_any(MapVisitor(PhantomData))
-}
-
-/// `deserialize_with` for an optional map: like [`map`], with `null` as `None`.
-pub fn option_map<'de, D, V>(deserializer: D) -> Result<Option<BTreeMap<String, V>>, D::Error>
-where
-    D: Deserializer<'de>,
-    V: Deserialize<'de>,
-{
-    struct OptionMap<V>(PhantomData<V>);
-    impl<'de, V: Deserialize<'de>> Visitor<'de> for OptionMap<V> {
-        type Value = Option<BTreeMap<String, V>>;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a map, a list of key/value pairs, or null")
-        }
-        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-            map(deserializer).map(Some)
-        }
-    }
-    deserializer.deserialize_option(OptionMap(PhantomData))
-}
-
-struct MapVisitor<V>(PhantomData<V>);
-
-/// One `{"key": k, "value": v}` element of a `/rest` map (other fields are ignored, as everywhere).
-#[derive(Deserialize)]
-struct Pair<V> {
-    key: String,
-    value: V,
-}
-
-impl<'de, V: Deserialize<'de>> Visitor<'de> for MapVisitor<V> {
-    type Value = BTreeMap<String, V>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a map or a list of key/value pairs")
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(BTreeMap::new())
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(BTreeMap::new())
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
-        let mut out = BTreeMap::new();
-        while let Some((key, value)) = access.next_entry::<String, V>()? {
-            out.insert(key, value);
-        }
-        Ok(out)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
-        let mut out = BTreeMap::new();
-        while let Some(pair) = access.next_element::<Pair<V>>()? {
-            out.insert(pair.key, pair.value);
-        }
-        Ok(out)
-    }
-}
-
 /// `Deserialize` for an open enum: any JSON string, through the enum's `From<&str>` (a known
 /// variant, or the catch-all keeping the value); anything but a string is an error.
 pub fn open_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
@@ -610,6 +524,64 @@ impl Fields {
             .into_iter()
             .map(|(key, value)| Ok((key.clone(), Self::decode(&key, &value)?)))
             .collect()
+    }
+}
+
+/// A struct being encoded as a JSON object, field by field: what generated `Serialize` impls are
+/// written with (a line per field, where serde's derive writes several). Fields come out in the
+/// order of a JSON map (by name), as the bodies this crate sends always did.
+#[derive(Debug, Default)]
+#[must_use = "a writer does nothing until it serializes"]
+pub struct Writer {
+    object: Map<String, Value>,
+    /// The first field that could not be encoded, and why.
+    error: Option<String>,
+}
+
+impl Writer {
+    /// An empty object.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A union member's tag (`"error_type": "NOT_FOUND"`).
+    pub fn tag(mut self, property: &str, tag: &str) -> Self {
+        self.object.insert(property.to_owned(), Value::String(tag.to_owned()));
+        self
+    }
+
+    /// A field that is always written (`null` for a `None` that the spec requires).
+    pub fn field<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
+        match serde_json::to_value(value) {
+            Ok(value) => {
+                self.object.insert(name.to_owned(), value);
+            }
+            Err(e) => {
+                self.error.get_or_insert_with(|| format!("field `{name}`: {e}"));
+            }
+        }
+        self
+    }
+
+    /// An optional field: left out when `None`.
+    pub fn optional<T: Serialize>(self, name: &str, value: &Option<T>) -> Self {
+        match value {
+            Some(value) => self.field(name, value),
+            None => self,
+        }
+    }
+
+    /// The fields of `additionalProperties`.
+    pub fn rest<V: Serialize>(self, map: &BTreeMap<String, V>) -> Self {
+        map.iter().fold(self, |writer, (name, value)| writer.field(name, value))
+    }
+
+    /// Serializes the object, or the first field's error.
+    pub fn serialize<S: serde::Serializer>(self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.error {
+            Some(error) => Err(serde::ser::Error::custom(error)),
+            None => self.object.serialize(serializer),
+        }
     }
 }
 

@@ -16,12 +16,25 @@ pub mod localization_param;
 /// Schema: `vsphere-fragment.yaml#/components/schemas/Vapi.Std.DynamicID`.
 #[cfg(feature = "appliance")]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "all-serde", derive(::serde::Serialize))]
 pub struct DynamicId {
     /// The identifier of the resource, of the type named by `type`.
     pub id: String,
     /// The type of the resource, such as `com.acme.Person`.
     pub r#type: String,
+}
+
+#[cfg(feature = "appliance")]
+#[cfg(feature = "all-serde")]
+impl ::serde::Serialize for DynamicId {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::wire::Writer::new()
+            .field("id", &self.id)
+            .field("type", &self.r#type)
+            .serialize(serializer)
+    }
 }
 
 #[cfg(feature = "appliance")]
@@ -45,7 +58,6 @@ impl<'de> Deserialize<'de> for DynamicId {
 ///
 /// Schema: `vsphere-fragment.yaml#/components/schemas/Vapi.Std.LocalizableMessage`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "all-serde", derive(::serde::Serialize))]
 pub struct LocalizableMessage {
     /// Positional arguments of the template; empty when it takes named ones or none.
     pub args: Vec<String>,
@@ -54,11 +66,25 @@ pub struct LocalizableMessage {
     /// The identifier of the message template in the message catalog.
     pub id: String,
     /// The message in the locale the client asked for, when the server filled it in.
-    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub localized: Option<String>,
     /// Named arguments of the template. Left out when it takes positional ones or none.
-    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub params: Option<BTreeMap<String, LocalizationParam>>,
+}
+
+#[cfg(feature = "all-serde")]
+impl ::serde::Serialize for LocalizableMessage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::wire::Writer::new()
+            .field("args", &self.args)
+            .field("default_message", &self.default_message)
+            .field("id", &self.id)
+            .optional("localized", &self.localized)
+            .optional("params", &self.params)
+            .serialize(serializer)
+    }
 }
 
 impl<'de> Deserialize<'de> for LocalizableMessage {
@@ -84,29 +110,39 @@ impl<'de> Deserialize<'de> for LocalizableMessage {
 ///
 /// Schema: `vsphere-fragment.yaml#/components/schemas/Vapi.Std.LocalizationParam`.
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "all-serde", derive(::serde::Serialize))]
 pub struct LocalizationParam {
     /// A floating-point value; `precision` sets its fractional digits.
-    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub d: Option<f64>,
     /// A date and time; `format` sets how it is shown.
-    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dt: Option<DateTime<Utc>>,
     /// How `dt` is shown. Left out, `SHORT_DATE_TIME` is used.
-    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub format: Option<crate::vapi::std::localization_param::DateTimeFormat>,
     /// An integer value.
-    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub i: Option<i64>,
     /// A nested message, for enumeration values, plurals and short lists.
-    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub l: Option<NestedLocalizableMessage>,
     /// How many fractional digits `d` is shown with.
-    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub precision: Option<i64>,
     /// A string value.
-    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub s: Option<String>,
+}
+
+#[cfg(feature = "all-serde")]
+impl ::serde::Serialize for LocalizationParam {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::wire::Writer::new()
+            .optional("d", &self.d)
+            .optional("dt", &self.dt)
+            .optional("format", &self.format)
+            .optional("i", &self.i)
+            .optional("l", &self.l)
+            .optional("precision", &self.precision)
+            .optional("s", &self.s)
+            .serialize(serializer)
+    }
 }
 
 impl<'de> Deserialize<'de> for LocalizationParam {
@@ -133,13 +169,24 @@ impl<'de> Deserialize<'de> for LocalizationParam {
 ///
 /// Schema: `vsphere-fragment.yaml#/components/schemas/Vapi.Std.NestedLocalizableMessage`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "all-serde", derive(::serde::Serialize))]
 pub struct NestedLocalizableMessage {
     /// The identifier of the message template in the message catalog.
     pub id: String,
     /// Named arguments of the template. Left out when there are none.
-    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub params: Option<BTreeMap<String, LocalizationParam>>,
+}
+
+#[cfg(feature = "all-serde")]
+impl ::serde::Serialize for NestedLocalizableMessage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::wire::Writer::new()
+            .field("id", &self.id)
+            .optional("params", &self.params)
+            .serialize(serializer)
+    }
 }
 
 impl<'de> Deserialize<'de> for NestedLocalizableMessage {

@@ -428,16 +428,27 @@ impl ErrorBody for Error {
 ///
 /// Schema: `vsphere-fragment.yaml#/components/schemas/Vapi.Std.Errors.Error`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "all-serde", derive(::serde::Serialize))]
-#[cfg_attr(feature = "all-serde", serde(tag = "error_type", rename = "ERROR"))]
 pub struct ErrorBase {
     /// Error-specific data that helps a client respond; operations document what they put
     /// here. Often left out.
-    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub data: Option<Value>,
     /// The messages, for people, the first describing the error as the called operation sees
     /// it and each next one the cause of the one before.
     pub messages: Vec<crate::vapi::std::LocalizableMessage>,
+}
+
+#[cfg(feature = "all-serde")]
+impl ::serde::Serialize for ErrorBase {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::wire::Writer::new()
+            .tag("error_type", "ERROR")
+            .optional("data", &self.data)
+            .field("messages", &self.messages)
+            .serialize(serializer)
+    }
 }
 
 impl<'de> Deserialize<'de> for ErrorBase {
@@ -459,16 +470,27 @@ impl<'de> Deserialize<'de> for ErrorBase {
 ///
 /// Schema: `vsphere-fragment.yaml#/components/schemas/Vapi.Std.Errors.FeatureInUse`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "all-serde", derive(::serde::Serialize))]
-#[cfg_attr(feature = "all-serde", serde(tag = "error_type", rename = "FEATURE_IN_USE"))]
 pub struct FeatureInUse {
     /// Error-specific data that helps a client respond; operations document what they put
     /// here. Often left out.
-    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub data: Option<Value>,
     /// The messages, for people, the first describing the error as the called operation sees
     /// it and each next one the cause of the one before.
     pub messages: Vec<crate::vapi::std::LocalizableMessage>,
+}
+
+#[cfg(feature = "all-serde")]
+impl ::serde::Serialize for FeatureInUse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::wire::Writer::new()
+            .tag("error_type", "FEATURE_IN_USE")
+            .optional("data", &self.data)
+            .field("messages", &self.messages)
+            .serialize(serializer)
+    }
 }
 
 impl<'de> Deserialize<'de> for FeatureInUse {
@@ -490,19 +512,27 @@ impl<'de> Deserialize<'de> for FeatureInUse {
 ///
 /// Schema: `vsphere-fragment.yaml#/components/schemas/Vapi.Std.Errors.InvalidArgument`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "all-serde", derive(::serde::Serialize))]
-#[cfg_attr(
-    feature = "all-serde",
-    serde(tag = "error_type", rename = "INVALID_ARGUMENT")
-)]
 pub struct InvalidArgument {
     /// Error-specific data that helps a client respond; operations document what they put
     /// here. Often left out.
-    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub data: Option<Value>,
     /// The messages, for people, the first describing the error as the called operation sees
     /// it and each next one the cause of the one before.
     pub messages: Vec<crate::vapi::std::LocalizableMessage>,
+}
+
+#[cfg(feature = "all-serde")]
+impl ::serde::Serialize for InvalidArgument {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::wire::Writer::new()
+            .tag("error_type", "INVALID_ARGUMENT")
+            .optional("data", &self.data)
+            .field("messages", &self.messages)
+            .serialize(serializer)
+    }
 }
 
 impl<'de> Deserialize<'de> for InvalidArgument {
@@ -524,19 +554,27 @@ impl<'de> Deserialize<'de> for InvalidArgument {
 ///
 /// Schema: `vsphere-fragment.yaml#/components/schemas/Vapi.Std.Errors.NotAllowedInCurrentState`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "all-serde", derive(::serde::Serialize))]
-#[cfg_attr(
-    feature = "all-serde",
-    serde(tag = "error_type", rename = "NOT_ALLOWED_IN_CURRENT_STATE")
-)]
 pub struct NotAllowedInCurrentState {
     /// Error-specific data that helps a client respond; operations document what they put
     /// here. Often left out.
-    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub data: Option<Value>,
     /// The messages, for people, the first describing the error as the called operation sees
     /// it and each next one the cause of the one before.
     pub messages: Vec<crate::vapi::std::LocalizableMessage>,
+}
+
+#[cfg(feature = "all-serde")]
+impl ::serde::Serialize for NotAllowedInCurrentState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::wire::Writer::new()
+            .tag("error_type", "NOT_ALLOWED_IN_CURRENT_STATE")
+            .optional("data", &self.data)
+            .field("messages", &self.messages)
+            .serialize(serializer)
+    }
 }
 
 impl<'de> Deserialize<'de> for NotAllowedInCurrentState {
@@ -558,16 +596,27 @@ impl<'de> Deserialize<'de> for NotAllowedInCurrentState {
 ///
 /// Schema: `vsphere-fragment.yaml#/components/schemas/Vapi.Std.Errors.NotFound`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "all-serde", derive(::serde::Serialize))]
-#[cfg_attr(feature = "all-serde", serde(tag = "error_type", rename = "NOT_FOUND"))]
 pub struct NotFound {
     /// Error-specific data that helps a client respond; operations document what they put
     /// here. Often left out.
-    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub data: Option<Value>,
     /// The messages, for people, the first describing the error as the called operation sees
     /// it and each next one the cause of the one before.
     pub messages: Vec<crate::vapi::std::LocalizableMessage>,
+}
+
+#[cfg(feature = "all-serde")]
+impl ::serde::Serialize for NotFound {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::wire::Writer::new()
+            .tag("error_type", "NOT_FOUND")
+            .optional("data", &self.data)
+            .field("messages", &self.messages)
+            .serialize(serializer)
+    }
 }
 
 impl<'de> Deserialize<'de> for NotFound {
@@ -589,20 +638,31 @@ impl<'de> Deserialize<'de> for NotFound {
 ///
 /// Schema: `vsphere-fragment.yaml#/components/schemas/Vapi.Std.Errors.Unauthenticated`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "all-serde", derive(::serde::Serialize))]
-#[cfg_attr(feature = "all-serde", serde(tag = "error_type", rename = "UNAUTHENTICATED"))]
 pub struct Unauthenticated {
     /// The authentication schemes the server accepts, in the syntax of the HTTP
     /// `WWW-Authenticate` header.
-    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub challenge: Option<String>,
     /// Error-specific data that helps a client respond; operations document what they put
     /// here. Often left out.
-    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub data: Option<Value>,
     /// The messages, for people, the first describing the error as the called operation sees
     /// it and each next one the cause of the one before.
     pub messages: Vec<crate::vapi::std::LocalizableMessage>,
+}
+
+#[cfg(feature = "all-serde")]
+impl ::serde::Serialize for Unauthenticated {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::wire::Writer::new()
+            .tag("error_type", "UNAUTHENTICATED")
+            .optional("challenge", &self.challenge)
+            .optional("data", &self.data)
+            .field("messages", &self.messages)
+            .serialize(serializer)
+    }
 }
 
 impl<'de> Deserialize<'de> for Unauthenticated {
@@ -625,16 +685,27 @@ impl<'de> Deserialize<'de> for Unauthenticated {
 ///
 /// Schema: `vsphere-fragment.yaml#/components/schemas/Vapi.Std.Errors.Unauthorized`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "all-serde", derive(::serde::Serialize))]
-#[cfg_attr(feature = "all-serde", serde(tag = "error_type", rename = "UNAUTHORIZED"))]
 pub struct Unauthorized {
     /// Error-specific data that helps a client respond; operations document what they put
     /// here. Often left out.
-    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub data: Option<Value>,
     /// The messages, for people, the first describing the error as the called operation sees
     /// it and each next one the cause of the one before.
     pub messages: Vec<crate::vapi::std::LocalizableMessage>,
+}
+
+#[cfg(feature = "all-serde")]
+impl ::serde::Serialize for Unauthorized {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::wire::Writer::new()
+            .tag("error_type", "UNAUTHORIZED")
+            .optional("data", &self.data)
+            .field("messages", &self.messages)
+            .serialize(serializer)
+    }
 }
 
 impl<'de> Deserialize<'de> for Unauthorized {

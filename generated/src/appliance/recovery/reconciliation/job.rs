@@ -3,7 +3,7 @@
 //! The `appliance.recovery.reconciliation.job` namespace of the vSphere Automation API: 3 operations, 2 legacy twins, 3 types.
 
 use ::chrono::{DateTime, Utc};
-use ::serde::{Deserialize, Deserializer, Serialize};
+use ::serde::{Deserialize, Deserializer, Serialize, Serializer};
 use ::serde_json::Value;
 use ::std::fmt;
 
@@ -101,23 +101,30 @@ pub fn get_legacy() -> Operation<Info, errors::Error> {
 ///
 /// Schema:
 /// `vsphere-fragment.yaml#/components/schemas/Appliance.Recovery.Reconciliation.Job.CreateSpec`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateSpec {
     /// Whether validation warnings are ignored. Left out, a warning fails the job.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore_warnings: Option<bool>,
     /// The SSO administrator's user name.
     ///
     /// Leave it out to skip SSO authentication; it is required on a management node or an
     /// embedded node.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sso_admin_user_name: Option<String>,
     /// The SSO administrator's password.
     ///
     /// Leave it out to skip SSO authentication; it is required on a management node or an
     /// embedded node.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sso_admin_user_password: Option<crate::runtime::Secret>,
+}
+
+impl Serialize for CreateSpec {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        wire::Writer::new()
+            .optional("ignore_warnings", &self.ignore_warnings)
+            .optional("sso_admin_user_name", &self.sso_admin_user_name)
+            .optional("sso_admin_user_password", &self.sso_admin_user_password)
+            .serialize(serializer)
+    }
 }
 
 #[cfg(feature = "all-serde")]
@@ -144,20 +151,16 @@ impl<'de> ::serde::Deserialize<'de> for CreateSpec {
 ///
 /// Schema: `vsphere-fragment.yaml#/components/schemas/Appliance.Recovery.Reconciliation.Job.Info`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "all-serde", derive(::serde::Serialize))]
 pub struct Info {
     /// Whether the job can still be cancelled; this may change while it runs. Left out, the
     /// job cannot be cancelled.
-    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cancelable: Option<bool>,
     /// What the job does, as a localizable message.
     pub description: crate::vapi::std::LocalizableMessage,
     /// When the job finished; set only once `status` is `SUCCEEDED` or `FAILED`.
-    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub end_time: Option<DateTime<Utc>>,
     /// Why the job failed, when `status` is `FAILED`. Left out, the reason is in the job's
     /// result instead.
-    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error: Option<Value>,
     /// The localized messages the job reported.
     pub messages: Vec<crate::vapi::std::LocalizableMessage>,
@@ -165,7 +168,6 @@ pub struct Info {
     pub operation: String,
     /// The parent task, if the job has one (an identifier of the resource type
     /// `com.vmware.appliance.recovery.reconciliation.job`).
-    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub parent: Option<String>,
     /// How far the job has come, as a percentage.
     pub progress: i64,
@@ -173,13 +175,34 @@ pub struct Info {
     /// `com.vmware.appliance.recovery.reconciliation.job`).
     pub service: String,
     /// When the job started; set once `status` is `RUNNING`, `SUCCEEDED` or `FAILED`.
-    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub start_time: Option<DateTime<Utc>>,
     /// Where the job stands.
     pub status: Status,
     /// The resource the job modifies. Left out when the job has several targets or none.
-    #[cfg_attr(feature = "all-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target: Option<crate::vapi::std::DynamicId>,
+}
+
+#[cfg(feature = "all-serde")]
+impl ::serde::Serialize for Info {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        crate::runtime::wire::Writer::new()
+            .optional("cancelable", &self.cancelable)
+            .field("description", &self.description)
+            .optional("end_time", &self.end_time)
+            .optional("error", &self.error)
+            .field("messages", &self.messages)
+            .field("operation", &self.operation)
+            .optional("parent", &self.parent)
+            .field("progress", &self.progress)
+            .field("service", &self.service)
+            .optional("start_time", &self.start_time)
+            .field("status", &self.status)
+            .optional("target", &self.target)
+            .serialize(serializer)
+    }
 }
 
 impl<'de> Deserialize<'de> for Info {
