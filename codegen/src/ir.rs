@@ -244,6 +244,24 @@ pub struct TypeDef {
     pub directions: Directions,
 }
 
+#[cfg(test)]
+impl TypeDef {
+    /// A struct `T` in module `module` with a field `f{i}` of type `TypeId(i)` for each of `refs`.
+    pub(crate) fn referring_to(module: &str, refs: &[usize]) -> TypeDef {
+        let fields = refs.iter().map(|r| Field::plain(&format!("f{r}"), Ty::Named(TypeId(*r)))).collect();
+        TypeDef {
+            module: vec![module.to_owned()],
+            name: "T".into(),
+            doc: vec![],
+            kind: TypeKind::Struct(Struct { fields, additional: None, tag: None }),
+            gate: Gate::Always,
+            origins: vec![],
+            extensions: vec![],
+            directions: Directions::default(),
+        }
+    }
+}
+
 /// Which way a type travels between the client and vCenter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Directions {

@@ -4,7 +4,7 @@
 //! only travels one way is code nobody calls.
 
 use crate::ir::{Directions, Operation, TypeDef, TypeId};
-use crate::lower::graph::{kind_refs, reach};
+use crate::lower::graph::{kind_refs, op_received_refs, op_sent_refs, reach};
 
 /// Sets every type's directions from the operations that use it, through the types that contain
 /// it. A type no operation reaches (a component nothing uses) travels both ways, as a user who
@@ -13,20 +13,8 @@ pub(crate) fn assign<'a>(types: &mut [TypeDef], operations: impl IntoIterator<It
     let refs: Vec<Vec<TypeId>> = types.iter().map(|t| kind_refs(&t.kind)).collect();
     let (mut sent_roots, mut received_roots) = (Vec::new(), Vec::new());
     for op in operations {
-        for p in &op.params {
-            p.field.ty.named(&mut sent_roots);
-        }
-        if let Some(optional) = &op.optional {
-            sent_roots.push(optional.ty);
-        }
-        if let Some(body) = &op.body {
-            body.ty.named(&mut sent_roots);
-        }
-        op.response.named(&mut received_roots);
-        if let Some(task) = &op.task {
-            task.named(&mut received_roots);
-        }
-        op.error.ty.named(&mut received_roots);
+        sent_roots.extend(op_sent_refs(op));
+        received_roots.extend(op_received_refs(op));
     }
     let sent = reach(&refs, sent_roots.iter().copied());
     let received = reach(&refs, received_roots.iter().copied());
@@ -42,20 +30,10 @@ pub(crate) fn assign<'a>(types: &mut [TypeDef], operations: impl IntoIterator<It
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{Body, BodyEncoding, ErrorSpec, Field, Gate, HttpMethod, Struct, Surface, Ty, TypeKind};
+    use crate::ir::{Body, BodyEncoding, ErrorSpec, Gate, HttpMethod, Surface, Ty};
 
     fn def(refs: &[usize]) -> TypeDef {
-        let fields = refs.iter().map(|r| Field::plain(&format!("f{r}"), Ty::Named(TypeId(*r)))).collect();
-        TypeDef {
-            module: vec![],
-            name: "T".into(),
-            doc: vec![],
-            kind: TypeKind::Struct(Struct { fields, additional: None, tag: None }),
-            gate: Gate::Always,
-            origins: vec![],
-            extensions: vec![],
-            directions: Directions::default(),
-        }
+        TypeDef::referring_to("m", refs)
     }
 
     fn operation(body: Option<usize>, response: Option<usize>) -> Operation {

@@ -52,20 +52,9 @@ fn propagate(types: &mut [TypeDef]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{Field, Struct, Ty, TypeId, TypeKind};
 
     fn def(module: &str, refs: &[usize]) -> TypeDef {
-        let fields = refs.iter().map(|r| Field::plain(&format!("f{r}"), Ty::Named(TypeId(*r)))).collect();
-        TypeDef {
-            module: vec![module.to_owned()],
-            name: "T".into(),
-            doc: vec![],
-            kind: TypeKind::Struct(Struct { fields, additional: None, tag: None }),
-            gate: Gate::Always,
-            origins: vec![],
-            extensions: vec![],
-            directions: Default::default(),
-        }
+        TypeDef::referring_to(module, refs)
     }
 
     fn used(namespaces: &[&str]) -> BTreeSet<String> {

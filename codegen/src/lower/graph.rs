@@ -35,6 +35,13 @@ pub(crate) fn kind_refs(kind: &TypeKind) -> Vec<TypeId> {
 
 /// The types an operation's signature mentions.
 pub(crate) fn op_refs(op: &Operation) -> Vec<TypeId> {
+    let mut out = op_sent_refs(op);
+    out.extend(op_received_refs(op));
+    out
+}
+
+/// The types an operation sends: its parameters (the optional ones' struct too) and its body.
+pub(crate) fn op_sent_refs(op: &Operation) -> Vec<TypeId> {
     let mut out = Vec::new();
     for p in &op.params {
         p.field.ty.named(&mut out);
@@ -45,6 +52,12 @@ pub(crate) fn op_refs(op: &Operation) -> Vec<TypeId> {
     if let Some(body) = &op.body {
         body.ty.named(&mut out);
     }
+    out
+}
+
+/// The types an operation receives: its result, its task's result and its error.
+pub(crate) fn op_received_refs(op: &Operation) -> Vec<TypeId> {
+    let mut out = Vec::new();
     op.response.named(&mut out);
     if let Some(task) = &op.task {
         task.named(&mut out);

@@ -27,6 +27,22 @@ fn quick_client(server: &MockServer) -> Client {
         .expect("client builds")
 }
 
+/// The job's route answers `first` `times` times, then `then` for good.
+async fn mount_then(
+    server: &MockServer,
+    http_method: &str,
+    (first, times): (ResponseTemplate, u64),
+    then: ResponseTemplate,
+) {
+    Mock::given(method(http_method))
+        .and(path(JOB_API_PATH))
+        .respond_with(first)
+        .up_to_n_times(times)
+        .mount(server)
+        .await;
+    Mock::given(method(http_method)).and(path(JOB_API_PATH)).respond_with(then).mount(server).await;
+}
+
 #[tokio::test(flavor = "current_thread")]
 async fn malformed_json_is_a_decode_error_that_keeps_the_body() {
     let server = MockServer::start().await;
@@ -135,17 +151,8 @@ async fn a_closed_port_is_a_transport_error_that_names_its_cause() {
 #[tokio::test(flavor = "current_thread")]
 async fn a_get_is_retried_after_a_503_and_honours_retry_after() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(JOB_API_PATH))
-        .respond_with(ResponseTemplate::new(503).insert_header("retry-after", "0"))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path(JOB_API_PATH))
-        .respond_with(ResponseTemplate::new(200).set_body_json(info_json("RUNNING")))
-        .mount(&server)
-        .await;
+    let busy = ResponseTemplate::new(503).insert_header("retry-after", "0");
+    mount_then(&server, "GET", (busy, 1), ResponseTemplate::new(200).set_body_json(info_json("RUNNING"))).await;
     let info = quick_client(&server).send(job::get()).await.expect("the second attempt succeeds");
     assert_eq!(info.progress, 42);
     assert_eq!(received(&server, "GET", JOB_API_PATH).await.len(), 2);
@@ -167,17 +174,8 @@ async fn a_retry_after_past_the_cap_ends_the_retries() {
 #[tokio::test(flavor = "current_thread")]
 async fn a_post_is_not_retried_after_a_503_unless_the_caller_says_so() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(JOB_API_PATH))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path(JOB_API_PATH))
-        .respond_with(ResponseTemplate::new(201).set_body_json(info_json("RUNNING")))
-        .mount(&server)
-        .await;
+    let created = ResponseTemplate::new(201).set_body_json(info_json("RUNNING"));
+    mount_then(&server, "POST", (ResponseTemplate::new(503), 1), created).await;
     let client = quick_client(&server);
     let error = client.send(job::create(&sample_spec())).await.expect_err("a POST is not sent twice");
     assert!(matches!(error.api_error(), Some(VapiError::ServiceUnavailable(_))), "got {error:?}");
@@ -192,18 +190,8 @@ async fn a_post_is_not_retried_after_a_503_unless_the_caller_says_so() {
 #[tokio::test(flavor = "current_thread")]
 async fn a_service_unavailable_body_is_retried_whatever_its_status() {
     let server = MockServer::start().await;
-    let body = json!({"error_type": "SERVICE_UNAVAILABLE", "messages": []});
-    Mock::given(method("GET"))
-        .and(path(JOB_API_PATH))
-        .respond_with(ResponseTemplate::new(500).set_body_json(body))
-        .up_to_n_times(2)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path(JOB_API_PATH))
-        .respond_with(ResponseTemplate::new(200).set_body_json(info_json("RUNNING")))
-        .mount(&server)
-        .await;
+    let unavailable = ResponseTemplate::new(500).set_body_json(json!({"error_type": "SERVICE_UNAVAILABLE"}));
+    mount_then(&server, "GET", (unavailable, 2), ResponseTemplate::new(200).set_body_json(info_json("RUNNING"))).await;
     quick_client(&server).send(job::get()).await.expect("the third attempt succeeds");
     assert_eq!(received(&server, "GET", JOB_API_PATH).await.len(), 3);
 }

@@ -25,6 +25,17 @@ async fn mount_login(server: &MockServer, id: &'static str) {
         .await;
 }
 
+/// A client in `ApiMode::Current` whose session `s-expired` has expired, with the credentials
+/// `user:pass` to renew it.
+fn expired_with_credentials(server: &MockServer) -> vsphere_api::Client {
+    builder(server)
+        .mode(ApiMode::Current)
+        .session(SessionId::new("s-expired"))
+        .credentials("user", "pass")
+        .build()
+        .expect("client builds")
+}
+
 /// `GET` of the job: 200 for the session `valid`, 401 for any other.
 async fn mount_job_for(server: &MockServer, valid: &'static str) {
     Mock::given(method("GET"))
@@ -57,12 +68,7 @@ async fn an_expired_session_is_renewed_once_and_the_call_sent_again() {
     let server = MockServer::start().await;
     mount_login(&server, "s-new").await;
     mount_job_for(&server, "s-new").await;
-    let client = builder(&server)
-        .mode(ApiMode::Current)
-        .session(SessionId::new("s-expired"))
-        .credentials("user", "pass")
-        .build()
-        .unwrap();
+    let client = expired_with_credentials(&server);
     let info = client.send(job::get()).await.expect("renewed, then answered");
     assert_eq!(info.progress, 42);
     let sessions: Vec<Option<String>> = received(&server, "GET", JOB_API_PATH).await.iter().map(session_of).collect();
@@ -77,12 +83,7 @@ async fn a_401_right_after_a_renewal_is_the_error_no_loop() {
     let server = MockServer::start().await;
     mount_login(&server, "s-new").await;
     mount_job_for(&server, "never-valid").await;
-    let client = builder(&server)
-        .mode(ApiMode::Current)
-        .session(SessionId::new("s-expired"))
-        .credentials("user", "pass")
-        .build()
-        .unwrap();
+    let client = expired_with_credentials(&server);
     let error = client.send(job::get()).await.expect_err("still unauthenticated");
     assert!(matches!(error.api_error(), Some(VapiError::Unauthenticated(_))), "got {error:?}");
     assert_eq!(received(&server, "POST", "/api/session").await.len(), 1, "exactly one re-login");
@@ -124,12 +125,7 @@ async fn twenty_concurrent_calls_meeting_one_expiry_cause_one_login() {
         })
         .mount(&server)
         .await;
-    let client = builder(&server)
-        .mode(ApiMode::Current)
-        .session(SessionId::new("s-expired"))
-        .credentials("user", "pass")
-        .build()
-        .unwrap();
+    let client = expired_with_credentials(&server);
     let mut calls = tokio::task::JoinSet::new();
     for _ in 0..20 {
         let clone = client.clone();

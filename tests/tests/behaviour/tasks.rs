@@ -32,6 +32,17 @@ fn task_info(status: &str, progress: Option<(i64, i64, &str)>, extra: Value) -> 
     info
 }
 
+/// `POST /api/cis/tasks/{task}?action=cancel`, expected once.
+async fn mount_cancel(server: &MockServer, task: &str) {
+    Mock::given(method("POST"))
+        .and(path(format!("/api/cis/tasks/{task}")))
+        .and(query_param("action", "cancel"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
 fn fast(builder: vsphere_api::ClientBuilder) -> Client {
     builder.task_polling(Duration::from_millis(5), Duration::from_millis(20)).build().expect("client builds")
 }
@@ -138,13 +149,7 @@ async fn a_task_that_never_ends_times_out_and_is_cancelled() {
         )))
         .mount(&server)
         .await;
-    Mock::given(method("POST"))
-        .and(path("/api/cis/tasks/task-3"))
-        .and(query_param("action", "cancel"))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
-        .await;
+    mount_cancel(&server, "task-3").await;
     let client = fast(builder(&server).mode(ApiMode::Current).session(SessionId::new("s-1")));
     let task: Task<Info, VapiError> = Task::new("task-3");
     let error = client
@@ -164,13 +169,7 @@ async fn a_task_that_never_ends_times_out_and_is_cancelled() {
 #[tokio::test(flavor = "current_thread")]
 async fn a_task_is_cancelled_on_request() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/api/cis/tasks/task-4"))
-        .and(query_param("action", "cancel"))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
-        .await;
+    mount_cancel(&server, "task-4").await;
     let client = fast(builder(&server).mode(ApiMode::Current).session(SessionId::new("s-1")));
     client.cancel(&Task::<Info, VapiError>::new("task-4")).await.expect("cancelled");
     server.verify().await;
