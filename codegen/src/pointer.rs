@@ -23,6 +23,24 @@ impl Pointer {
         let token = token.as_ref();
         let mut raw = String::with_capacity(self.0.len() + token.len() + 1);
         raw.push_str(&self.0);
+        Self::escape_onto(&mut raw, token);
+        Self(raw)
+    }
+
+    /// Extends this pointer in place by one token, for a walk of a whole document that should not
+    /// allocate a pointer per node; [`Pointer::ascend`] with the returned length undoes it.
+    pub fn descend(&mut self, token: &str) -> usize {
+        let len = self.0.len();
+        Self::escape_onto(&mut self.0, token);
+        len
+    }
+
+    /// Undoes a [`Pointer::descend`].
+    pub fn ascend(&mut self, len: usize) {
+        self.0.truncate(len);
+    }
+
+    fn escape_onto(raw: &mut String, token: &str) {
         raw.push('/');
         for c in token.chars() {
             match c {
@@ -31,7 +49,6 @@ impl Pointer {
                 c => raw.push(c),
             }
         }
-        Self(raw)
     }
 
     /// The unescaped reference tokens.
@@ -59,6 +76,15 @@ impl fmt::Display for Pointer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn descending_in_place_is_pushing() {
+        let mut at = Pointer::root().push("paths");
+        let len = at.descend("/api/vm~x");
+        assert_eq!(at, Pointer::root().push("paths").push("/api/vm~x"));
+        at.ascend(len);
+        assert_eq!(at, Pointer::root().push("paths"));
+    }
 
     #[test]
     fn prefixes_are_whole_tokens() {

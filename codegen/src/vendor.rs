@@ -86,7 +86,7 @@ impl Vendor {
 /// Reads every `x-` key of `doc`.
 pub fn read(label: &str, doc: &Value, diags: &mut Diagnostics) -> Vendor {
     let mut vendor = Vendor::default();
-    collect(doc, &Pointer::root(), &mut vendor.other);
+    collect(doc, &mut Pointer::root(), &mut vendor.other);
     if let Some(Value::Object(paths)) = doc.get("paths") {
         for (path, item) in paths {
             let Some(item) = item.as_object() else { continue };
@@ -103,8 +103,9 @@ pub fn read(label: &str, doc: &Value, diags: &mut Diagnostics) -> Vendor {
     vendor
 }
 
-/// Records the `x-` keys of every object below `value` (not inside examples or extensions).
-fn collect(value: &Value, at: &Pointer, out: &mut BTreeMap<Pointer, Extras>) {
+/// Records the `x-` keys of every object below `value` (not inside examples or extensions); `at`
+/// is `value`'s pointer, extended and restored in place on the way down.
+fn collect(value: &Value, at: &mut Pointer, out: &mut BTreeMap<Pointer, Extras>) {
     match value {
         Value::Object(map) => {
             let extras: Extras =
@@ -116,12 +117,20 @@ fn collect(value: &Value, at: &Pointer, out: &mut BTreeMap<Pointer, Extras>) {
                 if key.starts_with("x-") || key == "example" || key == "examples" || key == "enum" || key == "default" {
                     continue;
                 }
-                collect(child, &at.push(key), out);
+                if child.is_object() || child.is_array() {
+                    let len = at.descend(key);
+                    collect(child, at, out);
+                    at.ascend(len);
+                }
             }
         }
         Value::Array(items) => {
             for (i, child) in items.iter().enumerate() {
-                collect(child, &at.push(i.to_string()), out);
+                if child.is_object() || child.is_array() {
+                    let len = at.descend(&i.to_string());
+                    collect(child, at, out);
+                    at.ascend(len);
+                }
             }
         }
         _ => {}
