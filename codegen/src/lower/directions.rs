@@ -1,5 +1,5 @@
 //! Which way each type travels: sent (in a request), received (in a response or an error), or
-//! both. The emitter derives `Serialize` for what is sent and `Deserialize` for what is received
+//! both. The emitter implements `Serialize` for what is sent and `Deserialize` for what is received
 //! (a cargo feature adds the other direction everywhere): half the serde code of a type that
 //! only travels one way is code nobody calls.
 
