@@ -115,7 +115,9 @@ fn the_codemap_names_every_source_file() {
 
 #[test]
 fn a_file_is_named_by_its_directorys_row() {
-    let rows = codemap_rows("## Codemap\n| where | what |\n| `a/b/` | `c.rs` does |\n| `a/d.rs`, `e.rs` | x |\n## Invariants\n");
+    let rows = codemap_rows(
+        "## Codemap\n| where | what |\n| `a/b/` | `c.rs` does |\n| `a/d.rs`, `e.rs` | x |\n## Invariants\n",
+    );
     assert!(named(&rows, "a/b/c.rs"));
     assert!(named(&rows, "a/e.rs"));
     assert!(named(&rows, "a/d.rs"));
