@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::diag::Error;
-use crate::emit::{Content, DOC_MARKER, EmittedFile, MARK};
+use crate::emit::{Aside, Content, DOC_MARKER, EmittedFile, MARK, TEXT_MARKER};
 
 /// Doc comments are wrapped to fit this many columns, indentation and `/// ` included.
 const DOC_WIDTH: usize = 100;
@@ -15,12 +15,12 @@ pub fn render(files: Vec<EmittedFile>) -> Result<Vec<(String, String)>, Error> {
     for file in files {
         let header = &file.header;
         let text = match file.content {
-            Content::Rust(tokens, docs) => {
+            Content::Rust(tokens, aside) => {
                 let parsed: syn::File = syn::parse2(tokens)
                     .map_err(|e| Error::Internal { file: file.path.clone(), message: e.to_string() })?;
-                let text = expand_docs(&prettyplease::unparse(&parsed), &docs).ok_or_else(|| Error::Internal {
+                let text = put_back(&prettyplease::unparse(&parsed), &aside).ok_or_else(|| Error::Internal {
                     file: file.path.clone(),
-                    message: "a doc marker was lost".to_owned(),
+                    message: "a doc or text marker was lost".to_owned(),
                 })?;
                 format!("// {header}\n\n{}", space_items(&text))
             }
@@ -34,13 +34,24 @@ pub fn render(files: Vec<EmittedFile>) -> Result<Vec<(String, String)>, Error> {
 }
 
 /// Replaces every `///@@doc:N` line with doc block `N`, indented alike and wrapped to
-/// [`DOC_WIDTH`] columns; `None` if a marker is malformed or unknown (a generator bug).
-fn expand_docs(text: &str, docs: &[Vec<String>]) -> Option<String> {
+/// [`DOC_WIDTH`] columns, and every top-level `__vsphere_codegen_text!(N);` line with text `N`;
+/// `None` if a marker is malformed or unknown, or a text is not put back (a generator bug).
+fn put_back(text: &str, aside: &Aside) -> Option<String> {
+    let Aside { docs, texts } = aside;
     let marker = format!("///{DOC_MARKER}");
+    let text_marker = format!("{TEXT_MARKER}!(");
     let mut out = String::with_capacity(
-        text.len() + docs.iter().map(|d| d.iter().map(|l| l.len() + 16).sum::<usize>()).sum::<usize>(),
+        text.len()
+            + docs.iter().map(|d| d.iter().map(|l| l.len() + 16).sum::<usize>()).sum::<usize>()
+            + texts.iter().map(String::len).sum::<usize>(),
     );
+    let mut texts_put_back = 0;
     for line in text.lines() {
+        if let Some(index) = line.strip_prefix(&text_marker).and_then(|rest| rest.strip_suffix(");")) {
+            out.push_str(texts.get(index.parse::<usize>().ok()?)?);
+            texts_put_back += 1;
+            continue;
+        }
         let trimmed = line.trim_start();
         let Some(index) = trimmed.strip_prefix(&marker) else {
             out.push_str(line);
@@ -66,7 +77,7 @@ fn expand_docs(text: &str, docs: &[Vec<String>]) -> Option<String> {
             }
         }
     }
-    Some(out)
+    (texts_put_back == texts.len()).then_some(out)
 }
 
 /// Whether a top-level line is a `use` of this crate (`use crate::...`), possibly gated.
@@ -237,19 +248,26 @@ mod tests {
     fn docs_are_expanded_and_wrapped_to_their_indentation() {
         let long = "word ".repeat(30).trim_end().to_owned();
         let text = format!("    ///{DOC_MARKER}0\n    pub x: i32,\n");
-        let out = expand_docs(
-            &text,
-            &[vec![
-                long,
-                String::new(),
-                "```".into(),
-                "a long example line that stays whole whatever its length is, as code should".into(),
-                "```".into(),
-            ]],
-        )
-        .unwrap();
+        let docs = vec![vec![
+            long,
+            String::new(),
+            "```".into(),
+            "a long example line that stays whole whatever its length is, as code should".into(),
+            "```".into(),
+        ]];
+        let out = put_back(&text, &Aside { docs, texts: Vec::new() }).unwrap();
         assert!(out.lines().all(|l| l.len() <= DOC_WIDTH || l.contains("example line")), "{out}");
         assert!(out.contains("    ///\n    /// ```\n"), "{out}");
-        assert!(expand_docs(&format!("///{DOC_MARKER}7\n"), &[]).is_none());
+        assert!(put_back(&format!("///{DOC_MARKER}7\n"), &Aside::default()).is_none());
+    }
+
+    #[test]
+    fn texts_are_put_back_each_once() {
+        let aside = Aside { docs: Vec::new(), texts: vec!["impl A {}\n".into(), "impl B {\n}\n".into()] };
+        let text = format!("struct A;\n{TEXT_MARKER}!(1);\n{TEXT_MARKER}!(0);\n");
+        assert_eq!(put_back(&text, &aside).unwrap(), "struct A;\nimpl B {\n}\nimpl A {}\n");
+        // A text never put back, or a marker of no text, is a generator bug.
+        assert!(put_back(&format!("{TEXT_MARKER}!(0);\n"), &aside).is_none());
+        assert!(put_back(&format!("{TEXT_MARKER}!(2);\n"), &aside).is_none());
     }
 }

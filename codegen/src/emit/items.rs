@@ -55,11 +55,37 @@ impl Serde {
         }
     }
 
+    /// [`Serde::gate`] as a line of text.
+    fn gate_text(always: bool) -> String {
+        if always { String::new() } else { format!("#[cfg(feature = {})]\n", lit(ALL_SERDE)) }
+    }
+
     /// How code of an impl spells an importable item: imported when the impl is always there, by
     /// its full path behind the feature.
     fn path(ctx: &Ctx, always: bool, name: &'static str) -> TokenStream {
-        if always { ctx.import(name) } else { ctx.full(name) }
+        super::path_tokens(&Self::path_text(ctx, always, name))
     }
+
+    /// [`Serde::path`] as text.
+    fn path_text(ctx: &Ctx, always: bool, name: &'static str) -> String {
+        if always { ctx.import_text(name) } else { Ctx::full_text(name) }
+    }
+}
+
+/// A Rust string literal of `text`, escaped.
+fn lit(text: &str) -> String {
+    proc_macro2::Literal::string(text).to_string()
+}
+
+/// A method's first line, at the indentation of an impl's items: on one line when it fits in
+/// 100 columns, else a parameter a line, as prettyplease prints the rest of the file.
+fn signature(head: &str, params: &[&str], output: &str) -> String {
+    let line = format!("    {head}({}) -> {output} {{\n", params.join(", "));
+    if fits(&line) {
+        return line;
+    }
+    let params: String = params.iter().map(|p| format!("        {p},\n")).collect();
+    format!("    {head}(\n{params}    ) -> {output} {{\n")
 }
 
 pub(crate) fn type_def(ctx: &Ctx, id: TypeId, t: &TypeDef, gate: TokenStream) -> TokenStream {
@@ -77,7 +103,7 @@ pub(crate) fn type_def(ctx: &Ctx, id: TypeId, t: &TypeDef, gate: TokenStream) ->
     let name = ident(&t.name);
     let serde = Serde::of(t.directions);
     let item = match &t.kind {
-        TypeKind::Struct(s) => strukt(ctx, &name, s, doc, &gate, serde),
+        TypeKind::Struct(s) => strukt(ctx, &name, s, doc, (&gate, &ctx.cfg_text(&t.gate)), serde),
         TypeKind::Enum(e) => open_enum(ctx, &name, e, doc, &gate, serde),
         TypeKind::Union(u) => union(ctx, &name, u, doc, &gate, serde),
         TypeKind::Untagged(variants) => untagged(ctx, &name, variants, doc, &gate, serde),
@@ -137,31 +163,37 @@ fn field_tokens(ctx: &Ctx, f: &Field) -> TokenStream {
 
 /// How a written-out `Serialize` puts a field in the object's `wire::Writer`: an optional field
 /// is left out when `None`, unless the spec requires it (then `null`).
-fn encode_field(f: &Field) -> TokenStream {
-    let (name, wire) = (ident(&f.ident), &f.wire);
-    if f.optional() && (!f.nullable || !f.required) {
-        quote! { .optional(#wire, &self.#name) }
-    } else {
-        quote! { .field(#wire, &self.#name) }
-    }
+fn encode_field(f: &Field) -> (&'static str, Vec<String>) {
+    let (name, wire) = (ident(&f.ident), lit(&f.wire));
+    let method = if f.optional() && (!f.nullable || !f.required) { "optional" } else { "field" };
+    (method, vec![wire, format!("&self.{name}")])
 }
 
 /// How a written-out `Deserialize` takes a field from the object's `wire::Fields`: absent or
 /// `null` collections are empty (required ones) or `None` (optional ones), maps also decode from
 /// `/rest` key/value lists, other optional fields are `None` when absent or `null`.
-fn decode_field(f: &Field) -> TokenStream {
-    let (name, wire) = (ident(&f.ident), &f.wire);
+fn decode_field(f: &Field) -> (String, String) {
+    let (name, wire) = (ident(&f.ident), lit(&f.wire));
     let method = match (&f.ty, f.optional()) {
-        (Ty::Map(_), true) => quote! { option_map },
-        (_, true) => quote! { optional },
-        (Ty::Vec(_), false) => quote! { list },
-        (Ty::Map(_), false) => quote! { map },
-        (_, false) => quote! { required },
+        (Ty::Map(_), true) => "option_map",
+        (_, true) => "optional",
+        (Ty::Vec(_), false) => "list",
+        (Ty::Map(_), false) => "map",
+        (_, false) => "required",
     };
-    quote! { #name: fields.#method(#wire)?, }
+    (name.to_string(), format!("{method}({wire})"))
 }
 
-fn strukt(ctx: &Ctx, name: &Ident, s: &Struct, doc: TokenStream, gate: &TokenStream, serde: Serde) -> TokenStream {
+/// A struct, and its serde impls written as text (see [`super::Aside`]); `gate` is the item's
+/// `cfg`, as tokens and as text.
+fn strukt(
+    ctx: &Ctx,
+    name: &Ident,
+    s: &Struct,
+    doc: TokenStream,
+    (gate, gate_text): (&TokenStream, &str),
+    serde: Serde,
+) -> TokenStream {
     let default = s.fields.iter().all(Field::optional).then(|| quote! { Default, });
     let fields = s.fields.iter().map(|f| field_tokens(ctx, f));
     let additional = s.additional.as_ref().map(|a| {
@@ -172,8 +204,8 @@ fn strukt(ctx: &Ctx, name: &Ident, s: &Struct, doc: TokenStream, gate: &TokenStr
             pub #field: #map<#string, #ty>,
         }
     });
-    let serialize = serialize_struct(ctx, name, s, gate, serde.ser);
-    let deserialize = deserialize_struct(ctx, name, s, gate, serde.de);
+    let serialize = ctx.text(serialize_struct(ctx, name, s, gate_text, serde.ser));
+    let deserialize = ctx.text(deserialize_struct(ctx, name, s, gate_text, serde.de));
     quote! {
         #doc
         #gate
@@ -190,65 +222,89 @@ fn strukt(ctx: &Ctx, name: &Ident, s: &Struct, doc: TokenStream, gate: &TokenStr
 }
 
 /// A struct's `Serialize`, written out over `wire::Writer`: a call per field.
-fn serialize_struct(ctx: &Ctx, name: &Ident, s: &Struct, gate: &TokenStream, always: bool) -> TokenStream {
-    let ser_gate = Serde::gate(always);
+fn serialize_struct(ctx: &Ctx, name: &Ident, s: &Struct, gate: &str, always: bool) -> String {
     let (ser, serializer, wire) = (
-        Serde::path(ctx, always, "Serialize"),
-        Serde::path(ctx, always, "Serializer"),
-        Serde::path(ctx, always, "wire"),
+        Serde::path_text(ctx, always, "Serialize"),
+        Serde::path_text(ctx, always, "Serializer"),
+        Serde::path_text(ctx, always, "wire"),
     );
-    let result = ctx.prelude("Result");
-    let tag = s.tag.as_ref().map(|(property, tag)| quote! { .tag(#property, #tag) });
-    let fields = s.fields.iter().map(encode_field);
-    let additional = s.additional.as_ref().map(|a| {
-        let field = ident(&a.ident);
-        quote! { .rest(&self.#field) }
-    });
-    quote! {
-        #gate
-        #ser_gate
-        impl #ser for #name {
-            fn serialize<S: #serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
-                #wire::Writer::new() #tag #(#fields)* #additional .serialize(serializer)
-            }
+    let result = ctx.prelude_text("Result");
+    let mut calls: Vec<(&str, Vec<String>)> = Vec::new();
+    calls.extend(s.tag.as_ref().map(|(property, tag)| ("tag", vec![lit(property), lit(tag)])));
+    calls.extend(s.fields.iter().map(encode_field));
+    calls.extend(s.additional.as_ref().map(|a| ("rest", vec![format!("&self.{}", ident(&a.ident))])));
+    calls.push(("serialize", vec!["serializer".to_owned()]));
+    let head = format!("fn serialize<S: {serializer}>");
+    let mut out = format!("{gate}{}impl {ser} for {name} {{\n", Serde::gate_text(always));
+    out.push_str(&signature(&head, &["&self", "serializer: S"], &format!("{result}<S::Ok, S::Error>")));
+    out.push_str(&format!("        {wire}::Writer::new()\n"));
+    for (method, args) in calls {
+        let line = format!("            .{method}({})\n", args.join(", "));
+        if fits(&line) {
+            out.push_str(&line);
+        } else {
+            let args: String = args.iter().map(|a| format!("                {a},\n")).collect();
+            out.push_str(&format!("            .{method}(\n{args}            )\n"));
         }
     }
+    out.push_str("    }\n}\n");
+    out
 }
 
 /// A struct's `Deserialize`, written out over `wire::object`: a line per field.
-fn deserialize_struct(ctx: &Ctx, name: &Ident, s: &Struct, gate: &TokenStream, always: bool) -> TokenStream {
-    let de_gate = Serde::gate(always);
+fn deserialize_struct(ctx: &Ctx, name: &Ident, s: &Struct, gate: &str, always: bool) -> String {
     let (de, deserializer, wire) = (
-        Serde::path(ctx, always, "Deserialize"),
-        Serde::path(ctx, always, "Deserializer"),
-        Serde::path(ctx, always, "wire"),
+        Serde::path_text(ctx, always, "Deserialize"),
+        Serde::path_text(ctx, always, "Deserializer"),
+        Serde::path_text(ctx, always, "wire"),
     );
-    let (result, ok) = (ctx.prelude("Result"), ctx.prelude("Ok"));
-    let label = name.to_string();
-    let skip_tag =
-        s.tag.as_ref().filter(|_| s.additional.is_some()).map(|(property, _)| quote! { fields.skip(#property); });
-    let inits = s.fields.iter().map(decode_field);
-    let additional = s.additional.as_ref().map(|a| {
-        let field = ident(&a.ident);
-        quote! { #field: fields.rest()?, }
-    });
-    let fields = if s.fields.is_empty() && s.additional.is_none() {
-        quote! { _ }
+    let (result, ok) = (ctx.prelude_text("Result"), ctx.prelude_text("Ok"));
+    let label = lit(&name.to_string());
+    let head = format!("fn deserialize<D: {deserializer}<'de>>");
+    let mut out = format!("{gate}{}impl<'de> {de}<'de> for {name} {{\n", Serde::gate_text(always));
+    out.push_str(&signature(&head, &["deserializer: D"], &format!("{result}<Self, D::Error>")));
+    let empty = s.fields.is_empty() && s.additional.is_none();
+    let one_line = format!("        {wire}::object(deserializer, {label}, |_| {ok}(Self {{}}))\n");
+    if empty && fits(&one_line) {
+        out.push_str(&one_line);
+        out.push_str("    }\n}\n");
+        return out;
+    }
+    let closure = if empty { "|_|" } else { "|fields|" };
+    let opening = format!("        {wire}::object(deserializer, {label}, {closure} {{\n");
+    // The closure's body, at the indentation of the call's arguments.
+    let (open, body, close) = if fits(&opening) {
+        (opening, "            ", "        })\n".to_owned())
     } else {
-        quote! { fields }
+        let open = format!(
+            "        {wire}::object(\n            deserializer,\n            {label},\n            {closure} {{\n"
+        );
+        (open, "                ", "            },\n        )\n".to_owned())
     };
-    quote! {
-        #gate
-        #de_gate
-        impl<'de> #de<'de> for #name {
-            fn deserialize<D: #deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
-                #wire::object(deserializer, #label, |#fields| {
-                    #skip_tag
-                    #ok(Self { #(#inits)* #additional })
-                })
-            }
+    out.push_str(&open);
+    if let Some((property, _)) = s.tag.as_ref().filter(|_| s.additional.is_some()) {
+        out.push_str(&format!("{body}fields.skip({});\n", lit(property)));
+    }
+    out.push_str(&format!("{body}{ok}(Self {{\n"));
+    for (field, call) in s.fields.iter().map(decode_field) {
+        let line = format!("{body}    {field}: fields.{call}?,\n");
+        if fits(&line) {
+            out.push_str(&line);
+        } else {
+            out.push_str(&format!("{body}    {field}: fields\n{body}        .{call}?,\n"));
         }
     }
+    if let Some(a) = &s.additional {
+        out.push_str(&format!("{body}    {}: fields.rest()?,\n", ident(&a.ident)));
+    }
+    out.push_str(&format!("{body}}})\n{close}"));
+    out.push_str("    }\n}\n");
+    out
+}
+
+/// Whether a line (its newline aside) fits in 100 columns.
+fn fits(line: &str) -> bool {
+    line.trim_end_matches('\n').len() <= 100
 }
 
 fn params(ctx: &Ctx, name: &Ident, fields: &[Field], doc: TokenStream, gate: &TokenStream) -> TokenStream {
@@ -457,5 +513,92 @@ fn union(ctx: &Ctx, name: &Ident, u: &Union, doc: TokenStream, gate: &TokenStrea
                 })
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::ir::{Additional, Crate};
+
+    /// The two serde impls of `s`, always implemented, in an empty crate's root module.
+    fn impls(s: &Struct) -> (String, String) {
+        let (krate, root, errors) = (Crate::default(), Vec::new(), BTreeSet::new());
+        let ctx = Ctx::new(&krate, &root, &errors);
+        let name = ident("Member");
+        (serialize_struct(&ctx, &name, s, "", true), deserialize_struct(&ctx, &name, s, "", true))
+    }
+
+    #[test]
+    fn a_tagged_member_with_other_properties_skips_its_tag_among_them() {
+        let s = Struct {
+            fields: vec![Field::plain("r#type", Ty::String)],
+            additional: Some(Additional { ident: "additional_properties".into(), ty: Ty::I64 }),
+            tag: Some(("kind".into(), "DISK \"A\"".into())),
+        };
+        let (ser, de) = impls(&s);
+        assert!(ser.contains("            .tag(\"kind\", \"DISK \\\"A\\\"\")\n"), "{ser}");
+        assert!(ser.contains("            .field(\"r#type\", &self.r#type)\n"), "{ser}");
+        assert!(ser.contains("            .rest(&self.additional_properties)\n            .serialize(serializer)\n"));
+        assert!(de.contains("            fields.skip(\"kind\");\n            Ok(Self {\n"), "{de}");
+        assert!(
+            de.contains("                additional_properties: fields.rest()?,\n            })\n        })\n"),
+            "{de}"
+        );
+    }
+
+    #[test]
+    fn an_empty_struct_takes_no_fields_and_every_line_fits() {
+        let (ser, de) = impls(&Struct { fields: vec![], additional: None, tag: None });
+        assert!(de.contains("        wire::object(deserializer, \"Member\", |_| Ok(Self {}))\n"), "{de}");
+        assert!(ser.contains("        wire::Writer::new()\n            .serialize(serializer)\n"), "{ser}");
+        for line in ser.lines().chain(de.lines()) {
+            assert!(line.len() <= 100, "{line}");
+        }
+    }
+
+    #[test]
+    fn lines_past_100_columns_break_as_rustfmt_breaks_them() {
+        let long = "default_kubernetes_service_content_library_image";
+        let s = Struct { fields: vec![Field::plain(long, Ty::String)], additional: None, tag: None };
+        let (krate, root, errors) = (Crate::default(), Vec::new(), BTreeSet::new());
+        let ctx = Ctx::new(&krate, &root, &errors);
+        let name = ident("ComponentsInventoryClusterHaClusterResourcePercentageOfTheAll");
+        let (ser, de) = (serialize_struct(&ctx, &name, &s, "", true), deserialize_struct(&ctx, &name, &s, "", true));
+        assert!(
+            ser.contains(&format!(
+                "            .field(\n                \"{long}\",\n                &self.{long},\n            )\n"
+            )),
+            "{ser}"
+        );
+        assert!(de.contains("        wire::object(\n            deserializer,\n            \"Components"), "{de}");
+        assert!(
+            de.contains(&format!(
+                "                    {long}: fields\n                        .required(\"{long}\")?,\n"
+            )),
+            "{de}"
+        );
+        assert!(de.ends_with("                })\n            },\n        )\n    }\n}\n"), "{de}");
+        for line in ser.lines().chain(de.lines()) {
+            assert!(line.len() <= 100, "{line}");
+        }
+    }
+
+    #[test]
+    fn a_long_signature_takes_a_parameter_a_line() {
+        let short = signature("fn f<S: Serializer>", &["&self", "serializer: S"], "Result<S::Ok, S::Error>");
+        assert_eq!(short, "    fn f<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {\n");
+        let long = signature(
+            "fn serialize<S: ::serde::Serializer>",
+            &["&self", "serializer: S"],
+            "::std::result::Result<S::Ok, S::Error>",
+        );
+        assert_eq!(
+            long,
+            "    fn serialize<S: ::serde::Serializer>(\n        &self,\n        serializer: S,\n    ) -> \
+             ::std::result::Result<S::Ok, S::Error> {\n"
+        );
     }
 }

@@ -35,10 +35,7 @@ pub struct Info {
 
 #[cfg(feature = "all-serde")]
 impl ::serde::Serialize for Info {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::runtime::wire::Writer::new()
             .field("cancelable", &self.cancelable)
             .field("description", &self.description)
@@ -56,24 +53,20 @@ impl ::serde::Serialize for Info {
 
 impl<'de> Deserialize<'de> for Info {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        wire::object(
-            deserializer,
-            "Info",
-            |fields| {
-                Ok(Self {
-                    cancelable: fields.required("cancelable")?,
-                    description: fields.required("description")?,
-                    end_time: fields.optional("end_time")?,
-                    error: fields.optional("error")?,
-                    operation: fields.required("operation")?,
-                    progress: fields.optional("progress")?,
-                    result: fields.optional("result")?,
-                    service: fields.required("service")?,
-                    start_time: fields.optional("start_time")?,
-                    status: fields.required("status")?,
-                })
-            },
-        )
+        wire::object(deserializer, "Info", |fields| {
+            Ok(Self {
+                cancelable: fields.required("cancelable")?,
+                description: fields.required("description")?,
+                end_time: fields.optional("end_time")?,
+                error: fields.optional("error")?,
+                operation: fields.required("operation")?,
+                progress: fields.optional("progress")?,
+                result: fields.optional("result")?,
+                service: fields.required("service")?,
+                start_time: fields.optional("start_time")?,
+                status: fields.required("status")?,
+            })
+        })
     }
 }
 
@@ -91,10 +84,7 @@ pub struct Progress {
 
 #[cfg(feature = "all-serde")]
 impl ::serde::Serialize for Progress {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::runtime::wire::Writer::new()
             .field("completed", &self.completed)
             .field("message", &self.message)
@@ -105,17 +95,13 @@ impl ::serde::Serialize for Progress {
 
 impl<'de> Deserialize<'de> for Progress {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        wire::object(
-            deserializer,
-            "Progress",
-            |fields| {
-                Ok(Self {
-                    completed: fields.required("completed")?,
-                    message: fields.required("message")?,
-                    total: fields.required("total")?,
-                })
-            },
-        )
+        wire::object(deserializer, "Progress", |fields| {
+            Ok(Self {
+                completed: fields.required("completed")?,
+                message: fields.required("message")?,
+                total: fields.required("total")?,
+            })
+        })
     }
 }
 

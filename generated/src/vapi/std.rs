@@ -26,10 +26,7 @@ pub struct DynamicId {
 #[cfg(feature = "appliance")]
 #[cfg(feature = "all-serde")]
 impl ::serde::Serialize for DynamicId {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::runtime::wire::Writer::new()
             .field("id", &self.id)
             .field("type", &self.r#type)
@@ -40,16 +37,12 @@ impl ::serde::Serialize for DynamicId {
 #[cfg(feature = "appliance")]
 impl<'de> Deserialize<'de> for DynamicId {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        wire::object(
-            deserializer,
-            "DynamicId",
-            |fields| {
-                Ok(Self {
-                    id: fields.required("id")?,
-                    r#type: fields.required("type")?,
-                })
-            },
-        )
+        wire::object(deserializer, "DynamicId", |fields| {
+            Ok(Self {
+                id: fields.required("id")?,
+                r#type: fields.required("type")?,
+            })
+        })
     }
 }
 
@@ -73,10 +66,7 @@ pub struct LocalizableMessage {
 
 #[cfg(feature = "all-serde")]
 impl ::serde::Serialize for LocalizableMessage {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::runtime::wire::Writer::new()
             .field("args", &self.args)
             .field("default_message", &self.default_message)
@@ -89,19 +79,15 @@ impl ::serde::Serialize for LocalizableMessage {
 
 impl<'de> Deserialize<'de> for LocalizableMessage {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        wire::object(
-            deserializer,
-            "LocalizableMessage",
-            |fields| {
-                Ok(Self {
-                    args: fields.list("args")?,
-                    default_message: fields.required("default_message")?,
-                    id: fields.required("id")?,
-                    localized: fields.optional("localized")?,
-                    params: fields.option_map("params")?,
-                })
-            },
-        )
+        wire::object(deserializer, "LocalizableMessage", |fields| {
+            Ok(Self {
+                args: fields.list("args")?,
+                default_message: fields.required("default_message")?,
+                id: fields.required("id")?,
+                localized: fields.optional("localized")?,
+                params: fields.option_map("params")?,
+            })
+        })
     }
 }
 
@@ -129,10 +115,7 @@ pub struct LocalizationParam {
 
 #[cfg(feature = "all-serde")]
 impl ::serde::Serialize for LocalizationParam {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::runtime::wire::Writer::new()
             .optional("d", &self.d)
             .optional("dt", &self.dt)
@@ -147,21 +130,17 @@ impl ::serde::Serialize for LocalizationParam {
 
 impl<'de> Deserialize<'de> for LocalizationParam {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        wire::object(
-            deserializer,
-            "LocalizationParam",
-            |fields| {
-                Ok(Self {
-                    d: fields.optional("d")?,
-                    dt: fields.optional("dt")?,
-                    format: fields.optional("format")?,
-                    i: fields.optional("i")?,
-                    l: fields.optional("l")?,
-                    precision: fields.optional("precision")?,
-                    s: fields.optional("s")?,
-                })
-            },
-        )
+        wire::object(deserializer, "LocalizationParam", |fields| {
+            Ok(Self {
+                d: fields.optional("d")?,
+                dt: fields.optional("dt")?,
+                format: fields.optional("format")?,
+                i: fields.optional("i")?,
+                l: fields.optional("l")?,
+                precision: fields.optional("precision")?,
+                s: fields.optional("s")?,
+            })
+        })
     }
 }
 
@@ -178,10 +157,7 @@ pub struct NestedLocalizableMessage {
 
 #[cfg(feature = "all-serde")]
 impl ::serde::Serialize for NestedLocalizableMessage {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::runtime::wire::Writer::new()
             .field("id", &self.id)
             .optional("params", &self.params)
@@ -191,15 +167,11 @@ impl ::serde::Serialize for NestedLocalizableMessage {
 
 impl<'de> Deserialize<'de> for NestedLocalizableMessage {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        wire::object(
-            deserializer,
-            "NestedLocalizableMessage",
-            |fields| {
-                Ok(Self {
-                    id: fields.required("id")?,
-                    params: fields.option_map("params")?,
-                })
-            },
-        )
+        wire::object(deserializer, "NestedLocalizableMessage", |fields| {
+            Ok(Self {
+                id: fields.required("id")?,
+                params: fields.option_map("params")?,
+            })
+        })
     }
 }

@@ -439,10 +439,7 @@ pub struct ErrorBase {
 
 #[cfg(feature = "all-serde")]
 impl ::serde::Serialize for ErrorBase {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::runtime::wire::Writer::new()
             .tag("error_type", "ERROR")
             .optional("data", &self.data)
@@ -453,16 +450,12 @@ impl ::serde::Serialize for ErrorBase {
 
 impl<'de> Deserialize<'de> for ErrorBase {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        wire::object(
-            deserializer,
-            "ErrorBase",
-            |fields| {
-                Ok(Self {
-                    data: fields.optional("data")?,
-                    messages: fields.list("messages")?,
-                })
-            },
-        )
+        wire::object(deserializer, "ErrorBase", |fields| {
+            Ok(Self {
+                data: fields.optional("data")?,
+                messages: fields.list("messages")?,
+            })
+        })
     }
 }
 
@@ -481,10 +474,7 @@ pub struct FeatureInUse {
 
 #[cfg(feature = "all-serde")]
 impl ::serde::Serialize for FeatureInUse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::runtime::wire::Writer::new()
             .tag("error_type", "FEATURE_IN_USE")
             .optional("data", &self.data)
@@ -495,16 +485,12 @@ impl ::serde::Serialize for FeatureInUse {
 
 impl<'de> Deserialize<'de> for FeatureInUse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        wire::object(
-            deserializer,
-            "FeatureInUse",
-            |fields| {
-                Ok(Self {
-                    data: fields.optional("data")?,
-                    messages: fields.list("messages")?,
-                })
-            },
-        )
+        wire::object(deserializer, "FeatureInUse", |fields| {
+            Ok(Self {
+                data: fields.optional("data")?,
+                messages: fields.list("messages")?,
+            })
+        })
     }
 }
 
@@ -523,10 +509,7 @@ pub struct InvalidArgument {
 
 #[cfg(feature = "all-serde")]
 impl ::serde::Serialize for InvalidArgument {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::runtime::wire::Writer::new()
             .tag("error_type", "INVALID_ARGUMENT")
             .optional("data", &self.data)
@@ -537,16 +520,12 @@ impl ::serde::Serialize for InvalidArgument {
 
 impl<'de> Deserialize<'de> for InvalidArgument {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        wire::object(
-            deserializer,
-            "InvalidArgument",
-            |fields| {
-                Ok(Self {
-                    data: fields.optional("data")?,
-                    messages: fields.list("messages")?,
-                })
-            },
-        )
+        wire::object(deserializer, "InvalidArgument", |fields| {
+            Ok(Self {
+                data: fields.optional("data")?,
+                messages: fields.list("messages")?,
+            })
+        })
     }
 }
 
@@ -565,10 +544,7 @@ pub struct NotAllowedInCurrentState {
 
 #[cfg(feature = "all-serde")]
 impl ::serde::Serialize for NotAllowedInCurrentState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::runtime::wire::Writer::new()
             .tag("error_type", "NOT_ALLOWED_IN_CURRENT_STATE")
             .optional("data", &self.data)
@@ -579,16 +555,12 @@ impl ::serde::Serialize for NotAllowedInCurrentState {
 
 impl<'de> Deserialize<'de> for NotAllowedInCurrentState {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        wire::object(
-            deserializer,
-            "NotAllowedInCurrentState",
-            |fields| {
-                Ok(Self {
-                    data: fields.optional("data")?,
-                    messages: fields.list("messages")?,
-                })
-            },
-        )
+        wire::object(deserializer, "NotAllowedInCurrentState", |fields| {
+            Ok(Self {
+                data: fields.optional("data")?,
+                messages: fields.list("messages")?,
+            })
+        })
     }
 }
 
@@ -607,10 +579,7 @@ pub struct NotFound {
 
 #[cfg(feature = "all-serde")]
 impl ::serde::Serialize for NotFound {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::runtime::wire::Writer::new()
             .tag("error_type", "NOT_FOUND")
             .optional("data", &self.data)
@@ -621,16 +590,12 @@ impl ::serde::Serialize for NotFound {
 
 impl<'de> Deserialize<'de> for NotFound {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        wire::object(
-            deserializer,
-            "NotFound",
-            |fields| {
-                Ok(Self {
-                    data: fields.optional("data")?,
-                    messages: fields.list("messages")?,
-                })
-            },
-        )
+        wire::object(deserializer, "NotFound", |fields| {
+            Ok(Self {
+                data: fields.optional("data")?,
+                messages: fields.list("messages")?,
+            })
+        })
     }
 }
 
@@ -652,10 +617,7 @@ pub struct Unauthenticated {
 
 #[cfg(feature = "all-serde")]
 impl ::serde::Serialize for Unauthenticated {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::runtime::wire::Writer::new()
             .tag("error_type", "UNAUTHENTICATED")
             .optional("challenge", &self.challenge)
@@ -667,17 +629,13 @@ impl ::serde::Serialize for Unauthenticated {
 
 impl<'de> Deserialize<'de> for Unauthenticated {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        wire::object(
-            deserializer,
-            "Unauthenticated",
-            |fields| {
-                Ok(Self {
-                    challenge: fields.optional("challenge")?,
-                    data: fields.optional("data")?,
-                    messages: fields.list("messages")?,
-                })
-            },
-        )
+        wire::object(deserializer, "Unauthenticated", |fields| {
+            Ok(Self {
+                challenge: fields.optional("challenge")?,
+                data: fields.optional("data")?,
+                messages: fields.list("messages")?,
+            })
+        })
     }
 }
 
@@ -696,10 +654,7 @@ pub struct Unauthorized {
 
 #[cfg(feature = "all-serde")]
 impl ::serde::Serialize for Unauthorized {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::runtime::wire::Writer::new()
             .tag("error_type", "UNAUTHORIZED")
             .optional("data", &self.data)
@@ -710,15 +665,11 @@ impl ::serde::Serialize for Unauthorized {
 
 impl<'de> Deserialize<'de> for Unauthorized {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        wire::object(
-            deserializer,
-            "Unauthorized",
-            |fields| {
-                Ok(Self {
-                    data: fields.optional("data")?,
-                    messages: fields.list("messages")?,
-                })
-            },
-        )
+        wire::object(deserializer, "Unauthorized", |fields| {
+            Ok(Self {
+                data: fields.optional("data")?,
+                messages: fields.list("messages")?,
+            })
+        })
     }
 }

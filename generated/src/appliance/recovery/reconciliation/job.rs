@@ -129,20 +129,14 @@ impl Serialize for CreateSpec {
 
 #[cfg(feature = "all-serde")]
 impl<'de> ::serde::Deserialize<'de> for CreateSpec {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::wire::object(
-            deserializer,
-            "CreateSpec",
-            |fields| {
-                Ok(Self {
-                    ignore_warnings: fields.optional("ignore_warnings")?,
-                    sso_admin_user_name: fields.optional("sso_admin_user_name")?,
-                    sso_admin_user_password: fields.optional("sso_admin_user_password")?,
-                })
-            },
-        )
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::runtime::wire::object(deserializer, "CreateSpec", |fields| {
+            Ok(Self {
+                ignore_warnings: fields.optional("ignore_warnings")?,
+                sso_admin_user_name: fields.optional("sso_admin_user_name")?,
+                sso_admin_user_password: fields.optional("sso_admin_user_password")?,
+            })
+        })
     }
 }
 
@@ -184,10 +178,7 @@ pub struct Info {
 
 #[cfg(feature = "all-serde")]
 impl ::serde::Serialize for Info {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::runtime::wire::Writer::new()
             .optional("cancelable", &self.cancelable)
             .field("description", &self.description)
@@ -207,26 +198,22 @@ impl ::serde::Serialize for Info {
 
 impl<'de> Deserialize<'de> for Info {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        wire::object(
-            deserializer,
-            "Info",
-            |fields| {
-                Ok(Self {
-                    cancelable: fields.optional("cancelable")?,
-                    description: fields.required("description")?,
-                    end_time: fields.optional("end_time")?,
-                    error: fields.optional("error")?,
-                    messages: fields.list("messages")?,
-                    operation: fields.required("operation")?,
-                    parent: fields.optional("parent")?,
-                    progress: fields.required("progress")?,
-                    service: fields.required("service")?,
-                    start_time: fields.optional("start_time")?,
-                    status: fields.required("status")?,
-                    target: fields.optional("target")?,
-                })
-            },
-        )
+        wire::object(deserializer, "Info", |fields| {
+            Ok(Self {
+                cancelable: fields.optional("cancelable")?,
+                description: fields.required("description")?,
+                end_time: fields.optional("end_time")?,
+                error: fields.optional("error")?,
+                messages: fields.list("messages")?,
+                operation: fields.required("operation")?,
+                parent: fields.optional("parent")?,
+                progress: fields.required("progress")?,
+                service: fields.required("service")?,
+                start_time: fields.optional("start_time")?,
+                status: fields.required("status")?,
+                target: fields.optional("target")?,
+            })
+        })
     }
 }
 
