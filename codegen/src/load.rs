@@ -38,38 +38,18 @@ pub fn load(label: &str, bytes: &[u8], diags: &mut Diagnostics) -> Option<Docume
     crate::repair::repair(label, &mut value, diags);
     let vendor = vendor::read(label, &value, diags);
     let mut schema_refs = BTreeMap::new();
-    collect_schema_refs(&value, &mut Pointer::root(), &mut schema_refs);
+    collect_schema_refs(&value, &mut schema_refs);
     let api = to_openapi(label, value, diags)?;
     Some(Document { label: label.to_owned(), sha256, api, vendor, schema_refs })
 }
 
-/// Records, for every `$ref` to a component schema below `node`, the pointer of its object; `at`
-/// is `node`'s pointer, extended and restored in place on the way down.
-fn collect_schema_refs(node: &Value, at: &mut Pointer, out: &mut BTreeMap<String, Vec<Pointer>>) {
-    match node {
-        Value::Object(map) => {
-            if let Some(name) = map.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix(SCHEMA_PREFIX)) {
-                out.entry(name.to_owned()).or_default().push(at.clone());
-            }
-            for (key, child) in map {
-                if child.is_object() || child.is_array() {
-                    let len = at.descend(key);
-                    collect_schema_refs(child, at, out);
-                    at.ascend(len);
-                }
-            }
+/// Records, for every `$ref` to a component schema in `doc`, the pointer of its object.
+fn collect_schema_refs(doc: &Value, out: &mut BTreeMap<String, Vec<Pointer>>) {
+    crate::pointer::walk_objects(doc, &mut Pointer::root(), &|_| true, &mut |map, at| {
+        if let Some(name) = map.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix(SCHEMA_PREFIX)) {
+            out.entry(name.to_owned()).or_default().push(at.clone());
         }
-        Value::Array(items) => {
-            for (i, child) in items.iter().enumerate() {
-                if child.is_object() || child.is_array() {
-                    let len = at.descend(&i.to_string());
-                    collect_schema_refs(child, at, out);
-                    at.ascend(len);
-                }
-            }
-        }
-        _ => {}
-    }
+    });
 }
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";

@@ -73,6 +73,48 @@ impl fmt::Display for Pointer {
     }
 }
 
+/// Calls `visit` with every JSON object at or below `value` and its pointer (`at` is `value`'s),
+/// not descending into the members whose key `enter` refuses. One pointer is extended and
+/// restored in place on the way down, so that a walk of a whole document allocates a pointer
+/// only where `visit` keeps one.
+pub fn walk_objects(
+    value: &serde_json::Value,
+    at: &mut Pointer,
+    enter: &impl Fn(&str) -> bool,
+    visit: &mut impl FnMut(&serde_json::Map<String, serde_json::Value>, &Pointer),
+) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            visit(map, at);
+            for (key, child) in map.iter().filter(|(key, _)| enter(key)) {
+                walk_below(child, key, at, enter, visit);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                walk_below(child, &i.to_string(), at, enter, visit);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// [`walk_objects`] of `child`, a member `token` of the value at `at` (scalars are skipped).
+fn walk_below(
+    child: &serde_json::Value,
+    token: &str,
+    at: &mut Pointer,
+    enter: &impl Fn(&str) -> bool,
+    visit: &mut impl FnMut(&serde_json::Map<String, serde_json::Value>, &Pointer),
+) {
+    if child.is_object() || child.is_array() {
+        let len = at.descend(token);
+        walk_objects(child, at, enter, visit);
+        at.ascend(len);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,6 +126,14 @@ mod tests {
         assert_eq!(at, Pointer::root().push("paths").push("/api/vm~x"));
         at.ascend(len);
         assert_eq!(at, Pointer::root().push("paths"));
+    }
+
+    #[test]
+    fn a_walk_visits_every_object_it_may_enter_with_its_pointer() {
+        let doc = serde_json::json!({"a": [{"b": 1}, 2, {"skip": {"c": {}}}], "d~/": {}});
+        let mut seen = Vec::new();
+        walk_objects(&doc, &mut Pointer::root(), &|key| key != "skip", &mut |_, at| seen.push(at.to_string()));
+        assert_eq!(seen, ["#", "#/a/0", "#/a/2", "#/d~0~1"]);
     }
 
     #[test]

@@ -86,7 +86,7 @@ impl Vendor {
 /// Reads every `x-` key of `doc`.
 pub fn read(label: &str, doc: &Value, diags: &mut Diagnostics) -> Vendor {
     let mut vendor = Vendor::default();
-    collect(doc, &mut Pointer::root(), &mut vendor.other);
+    collect(doc, &mut vendor.other);
     if let Some(Value::Object(paths)) = doc.get("paths") {
         for (path, item) in paths {
             let Some(item) = item.as_object() else { continue };
@@ -103,38 +103,16 @@ pub fn read(label: &str, doc: &Value, diags: &mut Diagnostics) -> Vendor {
     vendor
 }
 
-/// Records the `x-` keys of every object below `value` (not inside examples or extensions); `at`
-/// is `value`'s pointer, extended and restored in place on the way down.
-fn collect(value: &Value, at: &mut Pointer, out: &mut BTreeMap<Pointer, Extras>) {
-    match value {
-        Value::Object(map) => {
-            let extras: Extras =
-                map.iter().filter(|(k, _)| k.starts_with("x-")).map(|(k, v)| (k.clone(), v.clone())).collect();
-            if !extras.is_empty() {
-                out.insert(at.clone(), extras);
-            }
-            for (key, child) in map {
-                if key.starts_with("x-") || key == "example" || key == "examples" || key == "enum" || key == "default" {
-                    continue;
-                }
-                if child.is_object() || child.is_array() {
-                    let len = at.descend(key);
-                    collect(child, at, out);
-                    at.ascend(len);
-                }
-            }
+/// Records the `x-` keys of every object of `doc` (not inside examples or extensions).
+fn collect(doc: &Value, out: &mut BTreeMap<Pointer, Extras>) {
+    let enter = |key: &str| !(key.starts_with("x-") || matches!(key, "example" | "examples" | "enum" | "default"));
+    crate::pointer::walk_objects(doc, &mut Pointer::root(), &enter, &mut |map, at| {
+        let extras: Extras =
+            map.iter().filter(|(k, _)| k.starts_with("x-")).map(|(k, v)| (k.clone(), v.clone())).collect();
+        if !extras.is_empty() {
+            out.insert(at.clone(), extras);
         }
-        Value::Array(items) => {
-            for (i, child) in items.iter().enumerate() {
-                if child.is_object() || child.is_array() {
-                    let len = at.descend(&i.to_string());
-                    collect(child, at, out);
-                    at.ascend(len);
-                }
-            }
-        }
-        _ => {}
-    }
+    });
 }
 
 fn operation(
