@@ -34,13 +34,34 @@ pub struct Document {
 /// Parses `bytes` as a spec file called `label`. Problems go to `diags`; `None` means errors.
 pub fn load(label: &str, bytes: &[u8], diags: &mut Diagnostics) -> Option<Document> {
     let sha256 = hex(&Sha256::digest(bytes));
-    let mut value = parse_value(label, bytes, diags)?;
-    crate::repair::repair(label, &mut value, diags);
+    let value = prepare(label, bytes, diags)?;
     let vendor = vendor::read(label, &value, diags);
     let mut schema_refs = BTreeMap::new();
     collect_schema_refs(&value, &mut schema_refs);
-    let api = to_openapi(label, value, diags)?;
+    // The value is given away: its strings move into the document instead of being copied. Only a
+    // document that does not fit needs it again, parsed anew, for the pointer of the error. (The
+    // plain deserializer first: the path tracking costs a fifth of loading.) openapiv3 holds a few
+    // `expect`s; a panic inside it must not take the generator down.
+    let api = match catch_unwind(AssertUnwindSafe(|| openapiv3::OpenAPI::deserialize(value))) {
+        Ok(Ok(api)) => api,
+        Ok(Err(_)) => {
+            let mut again = Diagnostics::default();
+            deserialize_tracked(label, &prepare(label, bytes, &mut again)?, diags)?
+        }
+        Err(_) => {
+            diags.error(label, &Pointer::root(), Kind::Shape, "not valid OpenAPI 3.0 (the parser gave up)");
+            return None;
+        }
+    };
     Some(Document { label: label.to_owned(), sha256, api, vendor, schema_refs })
+}
+
+/// The document as JSON, repaired, its version checked.
+fn prepare(label: &str, bytes: &[u8], diags: &mut Diagnostics) -> Option<Value> {
+    let mut value = parse_value(label, bytes, diags)?;
+    crate::repair::repair(label, &mut value, diags);
+    check_version(label, &mut value, diags)?;
+    Some(value)
 }
 
 /// Records, for every `$ref` to a component schema in `doc`, the pointer of its object.
@@ -304,8 +325,8 @@ fn locate_operation(op: &Value, at: &Pointer) -> Option<(Pointer, String)> {
     try_parse::<openapiv3::Operation>(op, at)
 }
 
-/// Deserialises the repaired value; errors name the deepest pointer serde could track.
-fn to_openapi(label: &str, mut value: Value, diags: &mut Diagnostics) -> Option<openapiv3::OpenAPI> {
+/// Checks that `value` is an OpenAPI 3.0 document, reading a numeric version as its text.
+fn check_version(label: &str, value: &mut Value, diags: &mut Diagnostics) -> Option<()> {
     if !value.is_object() {
         diags.error(label, &Pointer::root(), Kind::Shape, "expected an OpenAPI document (a JSON object)");
         return None;
@@ -323,7 +344,7 @@ fn to_openapi(label: &str, mut value: Value, diags: &mut Diagnostics) -> Option<
             Kind::Shape,
             format!("the version is a number; read it as \"{v}\" (quote it in YAML)"),
         );
-        if let Value::Object(map) = &mut value {
+        if let Value::Object(map) = value {
             map.insert("openapi".to_owned(), Value::String(v.clone()));
         }
     }
@@ -350,21 +371,17 @@ fn to_openapi(label: &str, mut value: Value, diags: &mut Diagnostics) -> Option<
             return None;
         }
     }
+    Some(())
+}
+
+/// Deserialises `value` tracking the path; errors name the deepest pointer serde could track.
+fn deserialize_tracked(label: &str, value: &Value, diags: &mut Diagnostics) -> Option<openapiv3::OpenAPI> {
     // openapiv3 holds a few `expect`s; a panic inside it must not take the generator down.
-    // The plain deserializer first (the path tracking costs a fifth of loading); on an error, the
-    // tracking one again, for the pointer.
-    let result = match catch_unwind(AssertUnwindSafe(|| openapiv3::OpenAPI::deserialize(&value))) {
-        Ok(Ok(api)) => return Some(api),
-        Ok(Err(_)) => {
-            catch_unwind(AssertUnwindSafe(|| serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&value)))
-        }
-        Err(panic) => Err(panic),
-    };
-    match result {
+    match catch_unwind(AssertUnwindSafe(|| serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(value))) {
         Ok(Ok(api)) => Some(api),
         Ok(Err(e)) => {
             let (pointer, message) =
-                locate(&value).unwrap_or_else(|| (path_to_pointer(e.path()), e.into_inner().to_string()));
+                locate(value).unwrap_or_else(|| (path_to_pointer(e.path()), e.into_inner().to_string()));
             diags.error(label, &pointer, Kind::Shape, format!("not valid OpenAPI 3.0: {message}"));
             None
         }

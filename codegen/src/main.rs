@@ -49,7 +49,7 @@ struct GenerateArgs {
     /// The generated package's name.
     #[arg(long, default_value = "vsphere-api")]
     crate_name: String,
-    /// Print every warning, not only the counts.
+    /// Print every warning, not only the counts, and the time each phase took.
     #[arg(long, short)]
     verbose: bool,
     /// Also emit the workspace hook (build.rs and the regenerate shim) that regenerates from
@@ -189,6 +189,8 @@ fn generate(args: &GenerateArgs) -> Result<(), Failure> {
     if args.verbose {
         let warnings: String = generated.warnings.iter().map(|w| format!("{w}\n")).collect();
         eprint(&warnings)?;
+        let t = generated.timings;
+        eprint(&format!("phases: load {:.0?}, lower {:.0?}, emit {:.0?}\n", t.load, t.lower, t.emit))?;
     }
     let verb = if args.check { "checked" } else { "generated" };
     print(&format!("{}\n{verb} {} in {:.0?}\n", generated.report, args.out.display(), started.elapsed()))

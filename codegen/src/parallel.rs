@@ -8,6 +8,28 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// as each finishes one, so that large items do not hold a thread's queue back), results in the
 /// order of `items`. A panic in `f` propagates.
 pub(crate) fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    run(items, (0..items.len()).collect(), f)
+}
+
+/// [`map`], starting with the heaviest items by `weight` (ties in input order): a large item
+/// taken last would leave the other cores idle while one thread finishes it.
+pub(crate) fn map_heaviest_first<T: Sync, R: Send>(
+    items: &[T],
+    weight: impl Fn(&T) -> usize,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    run(items, heaviest_first(items, weight), f)
+}
+
+/// The indices of `items`, heaviest first, ties in input order.
+fn heaviest_first<T>(items: &[T], weight: impl Fn(&T) -> usize) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_key(|&at| std::cmp::Reverse(weight(&items[at])));
+    order
+}
+
+/// `f` over `items`, taken in `order` (a permutation of their indices), results in input order.
+fn run<T: Sync, R: Send>(items: &[T], order: Vec<usize>, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len());
     if threads <= 1 {
         return items.iter().map(f).collect();
@@ -17,10 +39,8 @@ pub(crate) fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> 
     std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| {
-                loop {
-                    let at = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(item) = items.get(at) else { break };
-                    let result = f(item);
+                while let Some(&at) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let result = f(&items[at]);
                     results.lock().unwrap_or_else(std::sync::PoisonError::into_inner)[at] = Some(result);
                 }
             });
@@ -43,5 +63,12 @@ mod tests {
         });
         assert_eq!(squares, items.iter().map(|n| n * n).collect::<Vec<_>>());
         assert!(super::map(&Vec::<u8>::new(), |n| *n).is_empty());
+    }
+
+    #[test]
+    fn the_heaviest_items_are_taken_first_and_results_come_in_input_order() {
+        let items: Vec<usize> = vec![3, 40, 7, 40, 1];
+        assert_eq!(super::heaviest_first(&items, |n| *n), vec![1, 3, 2, 0, 4]);
+        assert_eq!(super::map_heaviest_first(&items, |n| *n, |n| n * 2), vec![6, 80, 14, 80, 2]);
     }
 }

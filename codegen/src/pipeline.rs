@@ -73,10 +73,14 @@ pub(crate) fn lower(inputs: &[(String, Vec<u8>)], settings: &Settings) -> Result
         }
     }
     let mut docs = Vec::new();
-    for (doc, file_diags) in crate::parallel::map(&unique, |(label, bytes)| {
-        let mut file_diags = Diagnostics::default();
-        (crate::load::load(label, bytes, &mut file_diags), file_diags)
-    }) {
+    for (doc, file_diags) in crate::parallel::map_heaviest_first(
+        &unique,
+        |(_, bytes)| bytes.len(),
+        |(label, bytes)| {
+            let mut file_diags = Diagnostics::default();
+            (crate::load::load(label, bytes, &mut file_diags), file_diags)
+        },
+    ) {
         diags.append(file_diags);
         docs.extend(doc);
     }

@@ -389,7 +389,7 @@ fn remap_field(f: &Field, class: &[usize]) -> Field {
     Field { ty: remap_ty(&f.ty, class), ..f.clone() }
 }
 
-fn remap_kind(kind: &TypeKind, class: &[usize]) -> TypeKind {
+pub(crate) fn remap_kind(kind: &TypeKind, class: &[usize]) -> TypeKind {
     match kind {
         TypeKind::Struct(s) => TypeKind::Struct(Struct {
             fields: s.fields.iter().map(|f| remap_field(f, class)).collect(),

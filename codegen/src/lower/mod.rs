@@ -85,7 +85,7 @@ pub(crate) struct OpDraft {
 pub(crate) struct Lowerer<'a> {
     pub docs: &'a [Document],
     pub diags: &'a mut Diagnostics,
-    pub placer: Placer,
+    pub placer: &'a Placer,
     pub nodes: Vec<Node>,
     /// The type of each component, once lowered (`None` while it is being lowered).
     comp: BTreeMap<(FileId, String), Option<Ty>>,
@@ -100,15 +100,18 @@ pub(crate) struct Lowerer<'a> {
     pub free_forms: Vec<usize>,
     pub untyped_errors: Vec<usize>,
     /// `(method, path)` of every operation of every document.
-    pub routes: BTreeSet<(crate::ir::HttpMethod, String)>,
+    pub routes: &'a Routes,
 }
 
+/// `(method, path)` of every operation of every document.
+pub(crate) type Routes = BTreeSet<(crate::ir::HttpMethod, String)>;
+
 impl<'a> Lowerer<'a> {
-    fn new(docs: &'a [Document], diags: &'a mut Diagnostics, sites: &[ops::OpSite]) -> Self {
+    fn new(docs: &'a [Document], diags: &'a mut Diagnostics, placer: &'a Placer, routes: &'a Routes) -> Self {
         Lowerer {
             docs,
             diags,
-            placer: Placer::default(),
+            placer,
             nodes: Vec::new(),
             comp: BTreeMap::new(),
             unions: BTreeMap::new(),
@@ -117,7 +120,7 @@ impl<'a> Lowerer<'a> {
             envelopes: BTreeSet::new(),
             free_forms: vec![0; docs.len()],
             untyped_errors: vec![0; docs.len()],
-            routes: sites.iter().map(|s| (s.method, s.full_path.clone())).collect(),
+            routes,
         }
     }
 
@@ -142,16 +145,15 @@ impl<'a> Lowerer<'a> {
         self.doc(file).vendor.extras(at).iter().map(|(k, v)| (k.clone(), crate::vendor::render(v))).collect()
     }
 
-    /// Lowers every component schema that no operation reached, except `/rest` envelopes.
-    fn lower_components(&mut self) {
-        for file in file_ids(self.docs) {
-            for name in schema_names(self.doc(file)) {
-                let key = (file, name.to_owned());
-                if !self.comp.contains_key(&key) && (self.envelopes.contains(&key) || self.is_envelope(file, name)) {
-                    continue;
-                }
-                self.component_ty(file, name);
+    /// Lowers every component schema of `file` that no operation reached, except `/rest`
+    /// envelopes.
+    fn lower_components(&mut self, file: FileId) {
+        for name in schema_names(self.doc(file)) {
+            let key = (file, name.to_owned());
+            if !self.comp.contains_key(&key) && (self.envelopes.contains(&key) || self.is_envelope(file, name)) {
+                continue;
             }
+            self.component_ty(file, name);
         }
     }
 
@@ -176,17 +178,12 @@ pub(crate) fn file_ids(docs: &[Document]) -> impl Iterator<Item = FileId> + use<
 /// Lowers the documents into one crate.
 pub fn lower(docs: &[Document], diags: &mut Diagnostics) -> (Crate, Vec<FileCounts>) {
     let mut sites = ops::sites(docs);
-    let mut lowerer = Lowerer::new(docs, diags, &sites);
-    place::learn(&mut lowerer.placer, docs, &sites);
-    for file in file_ids(docs) {
-        unions::find(&mut lowerer, file);
-    }
+    let mut placer = Placer::default();
+    place::learn(&mut placer, docs, &sites);
+    let routes: Routes = sites.iter().map(|s| (s.method, s.full_path.clone())).collect();
+    let mut lowerer = Lowerer::new(docs, diags, &placer, &routes);
     ops::assign_names(&mut lowerer, &mut sites);
-    let mut drafts = Vec::new();
-    for site in &sites {
-        drafts.extend(lowerer.operation(site));
-    }
-    lowerer.lower_components();
+    let mut drafts = first_phase(&mut lowerer, &sites);
     let links = ops::pairing::pair(&mut lowerer, &mut drafts);
     ops::tasks::link(&mut drafts);
     let mut counts = file_counts(&lowerer, &sites, &drafts);
@@ -219,6 +216,70 @@ pub fn lower(docs: &[Document], diags: &mut Diagnostics) -> (Crate, Vec<FileCoun
     }
     let sources = docs.iter().map(source).collect();
     (Crate { sources, types, modules, features, has_api_surface }, counts)
+}
+
+/// What the first phase gives for one file.
+struct FilePart {
+    nodes: Vec<Node>,
+    /// How many of `nodes` the operations made (the rest are components no operation reached).
+    from_operations: usize,
+    drafts: Vec<OpDraft>,
+    free_forms: usize,
+    untyped_errors: usize,
+    diags: Diagnostics,
+}
+
+/// The first phase, each file on its own (in parallel: files share no nodes), then merged into
+/// `lowerer`: the nodes the operations of every file made, in file order, then the components no
+/// operation reached, as one pass over the files in order would number them.
+fn first_phase(lowerer: &mut Lowerer, sites: &[ops::OpSite]) -> Vec<OpDraft> {
+    let (docs, placer, routes) = (lowerer.docs, lowerer.placer, lowerer.routes);
+    let files: Vec<FileId> = file_ids(docs).collect();
+    let weight = |file: &FileId| sites.iter().filter(|s| s.file == *file).count() + schema_names(&docs[file.0]).len();
+    let parts = crate::parallel::map_heaviest_first(&files, weight, |&file| {
+        let mut diags = Diagnostics::default();
+        let mut part = Lowerer::new(docs, &mut diags, placer, routes);
+        unions::find(&mut part, file);
+        let mut drafts = Vec::new();
+        for site in sites.iter().filter(|s| s.file == file) {
+            drafts.extend(part.operation(site));
+        }
+        let from_operations = part.nodes.len();
+        part.lower_components(file);
+        let (free_forms, untyped_errors) = (part.free_forms[file.0], part.untyped_errors[file.0]);
+        FilePart { nodes: part.nodes, from_operations, drafts, free_forms, untyped_errors, diags }
+    });
+    let mut first = 0;
+    let mut later = parts.iter().map(|p| p.from_operations).sum::<usize>();
+    let mut numbered: Vec<(Vec<usize>, FilePart)> = Vec::with_capacity(parts.len());
+    for part in parts {
+        let id: Vec<usize> = (0..part.nodes.len())
+            .map(
+                |local| if local < part.from_operations { first + local } else { later + local - part.from_operations },
+            )
+            .collect();
+        first += part.from_operations;
+        later += part.nodes.len() - part.from_operations;
+        numbered.push((id, part));
+    }
+    let mut nodes: Vec<Option<Node>> = (0..later).map(|_| None).collect();
+    let mut drafts = Vec::new();
+    for (file, (id, part)) in numbered.into_iter().enumerate() {
+        for (local, mut node) in part.nodes.into_iter().enumerate() {
+            node.kind = node.kind.map(|kind| identity::remap_kind(&kind, &id));
+            nodes[id[local]] = Some(node);
+        }
+        for mut draft in part.drafts {
+            identity::remap_op(&mut draft.op, &id);
+            drafts.push(draft);
+        }
+        lowerer.free_forms[file] += part.free_forms;
+        lowerer.untyped_errors[file] += part.untyped_errors;
+        lowerer.diags.append(part.diags);
+    }
+    lowerer.nodes =
+        nodes.into_iter().map(|n| n.unwrap_or_else(|| unreachable!("every node is numbered once"))).collect();
+    drafts
 }
 
 fn file_counts(lowerer: &Lowerer, sites: &[ops::OpSite], drafts: &[OpDraft]) -> Vec<FileCounts> {
