@@ -28,6 +28,20 @@ fn heaviest_first<T>(items: &[T], weight: impl Fn(&T) -> usize) -> Vec<usize> {
     order
 }
 
+/// Runs `a` on a thread of its own while `b` runs on this one; both results. On one core, one
+/// after the other. A panic in either propagates.
+pub(crate) fn join<A: Send, B>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
+    if std::thread::available_parallelism().map_or(1, |n| n.get()) <= 1 {
+        let a = a();
+        return (a, b());
+    }
+    std::thread::scope(|scope| {
+        let a = scope.spawn(a);
+        let b = b();
+        (a.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), b)
+    })
+}
+
 /// `f` over `items`, taken in `order` (a permutation of their indices), results in input order.
 fn run<T: Sync, R: Send>(items: &[T], order: Vec<usize>, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len());
@@ -63,6 +77,12 @@ mod tests {
         });
         assert_eq!(squares, items.iter().map(|n| n * n).collect::<Vec<_>>());
         assert!(super::map(&Vec::<u8>::new(), |n| *n).is_empty());
+    }
+
+    #[test]
+    fn join_gives_both_results() {
+        let (a, b) = super::join(|| (1..=10).sum::<u32>(), || "b".repeat(3));
+        assert_eq!((a, b.as_str()), (55, "bbb"));
     }
 
     #[test]

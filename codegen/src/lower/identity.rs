@@ -39,13 +39,32 @@ struct Usage {
     used_by: Vec<BTreeSet<String>>,
 }
 
-pub(crate) fn resolve(docs: &[Document], nodes: &[Node], drafts: &[OpDraft], diags: &mut Diagnostics) -> Resolved {
-    let kinds: Vec<TypeKind> = nodes
+/// What identity needs of an operation: the types it refers to, whether it is deprecated, and
+/// its namespace (taken before the drafts move on, so that the `/rest` pairing can change them
+/// meanwhile).
+pub(crate) struct Root {
+    refs: Vec<TypeId>,
+    deprecated: bool,
+    namespace: String,
+}
+
+/// The roots of every draft operation.
+pub(crate) fn roots(drafts: &[OpDraft]) -> Vec<Root> {
+    drafts
         .iter()
-        .map(|n| n.kind.clone().unwrap_or(TypeKind::Struct(Struct { fields: Vec::new(), additional: None, tag: None })))
-        .collect();
-    let refs: Vec<Vec<TypeId>> = kinds.iter().map(kind_refs).collect();
-    let usage = usage(&refs, drafts);
+        .map(|d| Root {
+            refs: op_refs(&d.op),
+            deprecated: d.op.deprecated.is_some() || d.deprecated_by_spec,
+            namespace: d.namespace.clone(),
+        })
+        .collect()
+}
+
+pub(crate) fn resolve(docs: &[Document], nodes: &[Node], roots: &[Root], diags: &mut Diagnostics) -> Resolved {
+    let empty = TypeKind::Struct(Struct { fields: Vec::new(), additional: None, tag: None });
+    let kinds: Vec<&TypeKind> = nodes.iter().map(|n| n.kind.as_ref().unwrap_or(&empty)).collect();
+    let refs: Vec<Vec<TypeId>> = kinds.iter().map(|k| kind_refs(k)).collect();
+    let usage = usage(&refs, roots);
     let class = classes(nodes, &kinds, &refs);
     let class_count = class.iter().max().map_or(0, |m| m + 1);
     let mut members: Vec<Vec<usize>> = vec![Vec::new(); class_count];
@@ -88,16 +107,16 @@ pub(crate) fn resolve(docs: &[Document], nodes: &[Node], drafts: &[OpDraft], dia
     Resolved { types, class, used_by }
 }
 
-fn usage(refs: &[Vec<TypeId>], drafts: &[OpDraft]) -> Usage {
-    let roots = |keep: &dyn Fn(&OpDraft) -> bool| -> Vec<TypeId> {
-        drafts.iter().filter(|d| keep(d)).flat_map(|d| op_refs(&d.op)).collect()
+fn usage(refs: &[Vec<TypeId>], ops: &[Root]) -> Usage {
+    let roots = |keep: &dyn Fn(&Root) -> bool| -> Vec<TypeId> {
+        ops.iter().filter(|r| keep(r)).flat_map(|r| r.refs.iter().copied()).collect()
     };
-    let current = reach(refs, roots(&|d| d.op.deprecated.is_none() && !d.deprecated_by_spec));
-    let deprecated = reach(refs, roots(&|d| d.op.deprecated.is_some() || d.deprecated_by_spec));
+    let current = reach(refs, roots(&|r| !r.deprecated));
+    let deprecated = reach(refs, roots(&|r| r.deprecated));
     let mut used_by: Vec<BTreeSet<String>> = vec![BTreeSet::new(); refs.len()];
-    let namespaces: BTreeSet<&String> = drafts.iter().map(|d| &d.namespace).collect();
+    let namespaces: BTreeSet<&String> = ops.iter().map(|r| &r.namespace).collect();
     for ns in namespaces {
-        for (i, seen) in reach(refs, roots(&|d| &d.namespace == ns)).into_iter().enumerate() {
+        for (i, seen) in reach(refs, roots(&|r| &r.namespace == ns)).into_iter().enumerate() {
             if seen {
                 used_by[i].insert(ns.clone());
             }
@@ -120,7 +139,7 @@ fn rest_scheme_pointer(pointer: &Pointer) -> bool {
 
 /// The class of every node: refinement, with unions clustered by name, discriminator and
 /// agreeing tags, until the clusters hold.
-fn classes(nodes: &[Node], kinds: &[TypeKind], refs: &[Vec<TypeId>]) -> Vec<usize> {
+fn classes(nodes: &[Node], kinds: &[&TypeKind], refs: &[Vec<TypeId>]) -> Vec<usize> {
     let keys: Vec<String> = nodes
         .iter()
         .zip(kinds)
@@ -184,7 +203,7 @@ pub(crate) fn refine(
 
 /// Puts the unions of one module, name and discriminator in clusters whose tags agree on their
 /// payload's class (in `/api`-scheme, file and pointer order); true when a cluster changed.
-fn cluster_unions(nodes: &[Node], kinds: &[TypeKind], class: &[usize], cluster: &mut [usize]) -> bool {
+fn cluster_unions(nodes: &[Node], kinds: &[&TypeKind], class: &[usize], cluster: &mut [usize]) -> bool {
     let mut groups: BTreeMap<(&ModPath, &str, &str), Vec<usize>> = BTreeMap::new();
     for (i, kind) in kinds.iter().enumerate() {
         if let TypeKind::Union(u) = kind {
@@ -270,7 +289,7 @@ pub(crate) fn choose_names(candidates: &[Candidate]) -> (Vec<String>, Vec<(usize
 fn type_def(
     docs: &[Document],
     nodes: &[Node],
-    kinds: &[TypeKind],
+    kinds: &[&TypeKind],
     members: &[usize],
     class: &[usize],
     name: &str,
@@ -280,10 +299,10 @@ fn type_def(
         members.iter().map(|&i| format!("{}{}", docs[nodes[i].file.0].label, nodes[i].pointer)).collect();
     origins.sort();
     origins.dedup();
-    let mut kind = remap_kind(&kinds[members[0]], class);
+    let mut kind = remap_kind(kinds[members[0]], class);
     if let TypeKind::Union(u) = &mut kind {
         for &other in &members[1..] {
-            let TypeKind::Union(more) = &kinds[other] else { continue };
+            let TypeKind::Union(more) = kinds[other] else { continue };
             for v in &more.variants {
                 let ty = crate::ir::TypeId(class[v.ty.0]);
                 match u.variants.iter_mut().find(|have| have.tag == v.tag) {

@@ -184,9 +184,20 @@ pub fn lower(docs: &[Document], diags: &mut Diagnostics) -> (Crate, Vec<FileCoun
     let mut lowerer = Lowerer::new(docs, diags, &placer, &routes);
     ops::assign_names(&mut lowerer, &mut sites);
     let mut drafts = first_phase(&mut lowerer, &sites);
-    let links = ops::pairing::pair(&mut lowerer, &mut drafts);
     ops::tasks::link(&mut drafts);
     let mut counts = file_counts(&lowerer, &sites, &drafts);
+    let Lowerer { nodes, diags, .. } = lowerer;
+    // Identity reads the operations' types, which the `/rest` pairing leaves as they are: the two
+    // run side by side.
+    let roots = identity::roots(&drafts);
+    let ((resolved, identity_diags), links) = crate::parallel::join(
+        || {
+            let mut identity_diags = Diagnostics::default();
+            (identity::resolve(docs, &nodes, &roots, &mut identity_diags), identity_diags)
+        },
+        || ops::pairing::pair(docs, &nodes, diags, &mut drafts),
+    );
+    diags.append(identity_diags);
     for (from, outcome) in links {
         let c = &mut counts[drafts[from].file.0];
         c.links += 1;
@@ -197,8 +208,6 @@ pub fn lower(docs: &[Document], diags: &mut Diagnostics) -> (Crate, Vec<FileCoun
         }
     }
     let has_api_surface = drafts.iter().any(|d| d.op.surface == Surface::Api);
-    let Lowerer { nodes, diags, .. } = lowerer;
-    let resolved = identity::resolve(docs, &nodes, &drafts, diags);
     for draft in &mut drafts {
         identity::remap_op(&mut draft.op, &resolved.class);
     }

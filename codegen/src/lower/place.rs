@@ -15,7 +15,7 @@
 //!   `vcenter::vm::hardware::disk`. A name with no such run goes to a module named after its
 //!   first word.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::ops::OpSite;
 use super::{schema_names, vapi};
@@ -64,12 +64,17 @@ pub(crate) fn learn(placer: &mut Placer, docs: &[Document], sites: &[OpSite]) {
     for module in vapi::MODULES {
         placer.add_module(&module.iter().map(|s| (*s).to_owned()).collect());
     }
-    for site in sites {
-        placer.add_module(&site.module);
+    let modules: BTreeSet<&ModPath> = sites.iter().map(|s| &s.module).collect();
+    for module in modules {
+        placer.add_module(module);
     }
+    // Dotted names share their modules (`vcenter.vm.hardware.*`): each module is learnt once.
+    let mut dotted_modules = BTreeSet::new();
     for d in docs {
         for name in schema_names(d) {
-            placer.add_schema_name(name);
+            let parts: Vec<&str> = name.split('.').filter(|p| !p.is_empty()).collect();
+            let new_module = parts.len() < 2 || dotted_modules.insert(parts[..parts.len() - 1].join("."));
+            placer.add_schema_name(name, new_module);
         }
     }
 }
@@ -83,12 +88,15 @@ impl Placer {
         }
     }
 
-    /// Learns a schema name (dotted names teach modules and twins).
-    pub fn add_schema_name(&mut self, name: &str) {
+    /// Learns a schema name (dotted names teach modules and twins); `new_module`: its module may
+    /// not be learnt yet.
+    pub fn add_schema_name(&mut self, name: &str, new_module: bool) {
         if name.contains('.') {
             self.dotted.entry(names::fold(name)).or_insert_with(|| name.to_owned());
-            let (module, _) = split_dotted(name);
-            self.add_module(&module);
+            if new_module {
+                let (module, _) = split_dotted(name);
+                self.add_module(&module);
+            }
         }
     }
 
@@ -175,7 +183,7 @@ mod tests {
         let mut placer = Placer::default();
         placer.add_module(&operation_module("/api/vcenter/vm/{vm}/hardware/disk"));
         for name in ["vcenter.VM.info", "vapi.std.errors.error.type", "vapi.std.dynamic_ID"] {
-            placer.add_schema_name(name);
+            placer.add_schema_name(name, true);
         }
         let place = |n: &str| {
             let (m, t) = placer.place(n);

@@ -211,8 +211,8 @@ pub(crate) fn assign_names(lowerer: &mut Lowerer, sites: &mut [OpSite]) {
     let mut by_module: BTreeMap<ModPath, BTreeSet<String>> = BTreeMap::new();
     let mut order: Vec<usize> = (0..sites.len()).collect();
     order.sort_by(|&a, &b| {
-        let key = |s: &OpSite| (s.module.clone(), s.path_key.to_owned(), s.method, s.file);
-        key(&sites[a]).cmp(&key(&sites[b]))
+        let (x, y) = (&sites[a], &sites[b]);
+        (&x.module, x.path_key, x.method, x.file).cmp(&(&y.module, y.path_key, y.method, y.file))
     });
     let bases: Vec<String> = sites.iter().map(base_name).collect();
     for i in order {

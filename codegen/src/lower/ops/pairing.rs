@@ -23,9 +23,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::replacement::{self, Index};
+use crate::diag::Diagnostics;
 use crate::diag::Kind;
 use crate::ir::{Field, LegacyRoute, Location, Param, Surface, Target, Translation, Ty, TypeKind};
-use crate::lower::{Lowerer, Node, OpDraft};
+use crate::load::Document;
+use crate::lower::{Node, OpDraft};
 use crate::vendor;
 
 /// How many turns of a recursive type's cycle get their maps listed (a localizable message's
@@ -45,7 +47,12 @@ pub(crate) enum Outcome {
 
 /// Gives paired `/api` operations their legacy routes; returns the outcome of every link, by the
 /// index of the `/rest` draft that declares it.
-pub(crate) fn pair(lowerer: &mut Lowerer, drafts: &mut [OpDraft]) -> Vec<(usize, Outcome)> {
+pub(crate) fn pair(
+    docs: &[Document],
+    nodes: &[Node],
+    diags: &mut Diagnostics,
+    drafts: &mut [OpDraft],
+) -> Vec<(usize, Outcome)> {
     let index = Index::new(drafts);
     let mut outcomes = Vec::new();
     let mut paired: BTreeMap<usize, usize> = BTreeMap::new();
@@ -65,11 +72,11 @@ pub(crate) fn pair(lowerer: &mut Lowerer, drafts: &mut [OpDraft]) -> Vec<(usize,
                     Some(_) => "another `/rest` operation names the same replacement",
                     None => "the replacement has a legacy twin of its own",
                 };
-                warn_unbridged(lowerer, drafts, from, to, reason);
+                warn_unbridged(docs, diags, drafts, (from, to), reason);
                 Outcome::Unbridged(reason)
             }
             Some(to) => {
-                let outcome = bridge(lowerer, drafts, from, to);
+                let outcome = bridge(docs, nodes, diags, drafts, (from, to));
                 paired.insert(to, from);
                 outcome
             }
@@ -80,9 +87,15 @@ pub(crate) fn pair(lowerer: &mut Lowerer, drafts: &mut [OpDraft]) -> Vec<(usize,
 }
 
 /// Bridges one pair, or records why not.
-fn bridge(lowerer: &mut Lowerer, drafts: &mut [OpDraft], from: usize, to: usize) -> Outcome {
+fn bridge(
+    docs: &[Document],
+    nodes: &[Node],
+    diags: &mut Diagnostics,
+    drafts: &mut [OpDraft],
+    (from, to): (usize, usize),
+) -> Outcome {
     let (api, rest) = (&drafts[to].op, &drafts[from].op);
-    let result = Bridge { nodes: &lowerer.nodes }.translation(api, rest);
+    let result = Bridge { nodes }.translation(api, rest);
     match result {
         Ok((translation, result_maps)) => {
             let identical = translation == Translation::default() && !result_maps;
@@ -91,25 +104,26 @@ fn bridge(lowerer: &mut Lowerer, drafts: &mut [OpDraft], from: usize, to: usize)
             if identical { Outcome::Identical } else { Outcome::Translated }
         }
         Err(why) => {
-            warn_unbridged(lowerer, drafts, from, to, &why.detail);
+            warn_unbridged(docs, diags, drafts, (from, to), &why.detail);
             drafts[to].op.legacy = Some(LegacyRoute::Unavailable(why.detail.clone()));
             Outcome::Unbridged(why.kind)
         }
     }
 }
 
-fn warn_unbridged(lowerer: &mut Lowerer, drafts: &[OpDraft], from: usize, to: usize, why: &str) {
+fn warn_unbridged(
+    docs: &[Document],
+    diags: &mut Diagnostics,
+    drafts: &[OpDraft],
+    (from, to): (usize, usize),
+    why: &str,
+) {
     let (rest, api) = (&drafts[from], &drafts[to]);
     let message = format!(
         "`{} {}` names `{} {}` ({}{}) as its replacement, but it cannot be its legacy route: {why}",
-        rest.op.method,
-        rest.op.path,
-        api.op.method,
-        api.op.path,
-        lowerer.label(api.file),
-        api.pointer
+        rest.op.method, rest.op.path, api.op.method, api.op.path, docs[api.file.0].label, api.pointer
     );
-    lowerer.warn(rest.file, &rest.pointer.push(vendor::DEPRECATED), Kind::Pairing, message);
+    diags.warn(&docs[rest.file.0].label, &rest.pointer.push(vendor::DEPRECATED), Kind::Pairing, message);
 }
 
 /// Why a pair cannot be bridged: a kind for the report, a detail for the warning.

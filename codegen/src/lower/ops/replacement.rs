@@ -23,6 +23,8 @@ use crate::vendor::{self, Replacement};
 /// The operations the spec describes, by pointer, for [`resolve`].
 pub(crate) struct Index {
     by_pointer: BTreeMap<String, Vec<usize>>,
+    /// The `(path key, method)` of every pointer of `by_pointer`, in its order, with its drafts.
+    routes: Vec<((String, String), Vec<usize>)>,
 }
 
 impl Index {
@@ -31,7 +33,9 @@ impl Index {
         for (i, d) in drafts.iter().enumerate().filter(|(_, d)| d.op.is_from_spec()) {
             by_pointer.entry(d.pointer.to_string()).or_default().push(i);
         }
-        Index { by_pointer }
+        let routes =
+            by_pointer.iter().filter_map(|(p, ids)| Some((route(&Pointer::parse(p)?)?, ids.clone()))).collect();
+        Index { by_pointer, routes }
     }
 }
 
@@ -70,13 +74,10 @@ fn extends(long: &str, short: &str) -> bool {
 fn by_query_text(index: &Index, drafts: &[OpDraft], file: FileId, pointer: &Pointer) -> Option<usize> {
     let (key, method) = route(pointer)?;
     let found: Vec<usize> = index
-        .by_pointer
+        .routes
         .iter()
-        .filter_map(|(p, ids)| {
-            let (k, m) = route(&Pointer::parse(p)?)?;
-            (m == method && (extends(&k, &key) || extends(&key, &k))).then_some(ids)
-        })
-        .flatten()
+        .filter(|((k, m), _)| *m == method && (extends(k, &key) || extends(&key, k)))
+        .flat_map(|(_, ids)| ids)
         .copied()
         .filter(|&i| drafts[i].file == file)
         .collect();
