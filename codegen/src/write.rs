@@ -59,25 +59,31 @@ fn put_back(text: &str, aside: &Aside) -> Option<String> {
             continue;
         };
         let indent = &line[..line.len() - trimmed.len()];
-        let width = DOC_WIDTH.saturating_sub(indent.len() + 4).max(40);
-        let mut fenced = false;
-        for doc_line in docs.get(index.parse::<usize>().ok()?)? {
-            if doc_line.starts_with("```") {
-                fenced = !fenced;
-            }
-            let pieces = if fenced { vec![doc_line.clone()] } else { crate::docs::wrap(doc_line, width) };
-            for piece in pieces {
-                out.push_str(indent);
-                out.push_str("///");
-                if !piece.is_empty() {
-                    out.push(' ');
-                    out.push_str(&piece);
-                }
-                out.push('\n');
-            }
-        }
+        doc_comment(docs.get(index.parse::<usize>().ok()?)?, indent, &mut out);
     }
     (texts_put_back == texts.len()).then_some(out)
+}
+
+/// Writes `lines` as a doc comment (`/// line`) at `indent`, wrapped to [`DOC_WIDTH`] columns
+/// (fenced code as it is).
+pub(crate) fn doc_comment(lines: &[String], indent: &str, out: &mut String) {
+    let width = DOC_WIDTH.saturating_sub(indent.len() + 4).max(40);
+    let mut fenced = false;
+    for doc_line in lines {
+        if doc_line.starts_with("```") {
+            fenced = !fenced;
+        }
+        let pieces = if fenced { vec![doc_line.clone()] } else { crate::docs::wrap(doc_line, width) };
+        for piece in pieces {
+            out.push_str(indent);
+            out.push_str("///");
+            if !piece.is_empty() {
+                out.push(' ');
+                out.push_str(&piece);
+            }
+            out.push('\n');
+        }
+    }
 }
 
 /// Whether a top-level line is a `use` of this crate (`use crate::...`), possibly gated.

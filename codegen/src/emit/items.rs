@@ -3,6 +3,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
+use super::layout::{self, fits};
 use super::{Ctx, ident};
 use crate::docs;
 use crate::ir::{Directions, Enum, Field, Struct, Ty, TypeDef, TypeId, TypeKind, Union, UntaggedVariant};
@@ -77,15 +78,16 @@ fn lit(text: &str) -> String {
     proc_macro2::Literal::string(text).to_string()
 }
 
-/// A method's first line, at the indentation of an impl's items: on one line when it fits in
-/// 100 columns, else a parameter a line, as prettyplease prints the rest of the file.
+/// The first line of `impl Trait for Name`: one line when it fits in 100 columns, else the
+/// type on a line of its own and the brace on the next, as rustfmt breaks it.
+fn impl_line(head: &str, name: &Ident) -> String {
+    let line = format!("{head} for {name} {{\n");
+    if fits(&line) { line } else { format!("{head}\n    for {name}\n{{\n") }
+}
+
+/// A method's first line, at the indentation of an impl's items (see [`layout::signature`]).
 fn signature(head: &str, params: &[&str], output: &str) -> String {
-    let line = format!("    {head}({}) -> {output} {{\n", params.join(", "));
-    if fits(&line) {
-        return line;
-    }
-    let params: String = params.iter().map(|p| format!("        {p},\n")).collect();
-    format!("    {head}(\n{params}    ) -> {output} {{\n")
+    layout::signature("    ", head, params, output)
 }
 
 pub(crate) fn type_def(ctx: &Ctx, id: TypeId, t: &TypeDef, gate: TokenStream) -> TokenStream {
@@ -99,15 +101,15 @@ pub(crate) fn type_def(ctx: &Ctx, id: TypeId, t: &TypeDef, gate: TokenStream) ->
         doc.push(format!("{what}: {}.", origins.join(", ")));
     }
     doc.extend(super::extension_lines(&t.extensions, false));
-    let doc = ctx.doc(&doc);
     let name = ident(&t.name);
     let serde = Serde::of(t.directions);
+    let gate_text = ctx.cfg_text(&t.gate);
     let item = match &t.kind {
-        TypeKind::Struct(s) => strukt(ctx, &name, s, doc, (&gate, &ctx.cfg_text(&t.gate)), serde),
-        TypeKind::Enum(e) => open_enum(ctx, &name, e, doc, &gate, serde),
-        TypeKind::Union(u) => union(ctx, &name, u, doc, &gate, serde),
-        TypeKind::Untagged(variants) => untagged(ctx, &name, variants, doc, &gate, serde),
-        TypeKind::Params(fields) => params(ctx, &name, fields, doc, &gate),
+        TypeKind::Struct(s) => ctx.text(strukt(ctx, &name, s, &doc, &gate_text, serde)),
+        TypeKind::Enum(e) => ctx.text(open_enum(ctx, &name, e, &doc, &gate_text, serde)),
+        TypeKind::Union(u) => union(ctx, &name, u, ctx.doc(&doc), &gate, serde),
+        TypeKind::Untagged(variants) => untagged(ctx, &name, variants, ctx.doc(&doc), &gate, serde),
+        TypeKind::Params(fields) => ctx.text(params(ctx, &name, fields, &doc, &gate_text)),
     };
     let error_body = ctx.error_types.contains(&id).then(|| error_body(ctx, &name, &t.kind, &gate));
     quote! { #item #error_body }
@@ -131,7 +133,8 @@ fn error_body(ctx: &Ctx, name: &Ident, kind: &TypeKind, gate: &TokenStream) -> T
     }
 }
 
-fn field_tokens(ctx: &Ctx, f: &Field) -> TokenStream {
+/// A field of a struct, as text: its docs and `pub name: Type,`.
+fn field_text(ctx: &Ctx, f: &Field, out: &mut String) {
     let mut lines = f.doc.clone();
     if f.deprecated {
         if !lines.is_empty() {
@@ -144,21 +147,22 @@ fn field_tokens(ctx: &Ctx, f: &Field) -> TokenStream {
         extensions.remove(0);
     }
     lines.extend(extensions);
-    let doc = ctx.doc(&lines);
-    let name = ident(&f.ident);
-    let mut ty = ctx.ty(&f.ty);
+    let mut ty = ctx.ty_text(&f.ty);
     if f.boxed {
-        let b = ctx.prelude("Box");
-        ty = quote! { #b<#ty> };
+        ty = format!("{}<{ty}>", ctx.prelude_text("Box"));
     }
     if f.optional() {
-        let option = ctx.prelude("Option");
-        ty = quote! { #option<#ty> };
+        ty = format!("{}<{ty}>", ctx.prelude_text("Option"));
     }
-    quote! {
-        #doc
-        pub #name: #ty,
-    }
+    crate::write::doc_comment(&lines, "    ", out);
+    out.push_str(&field_line(&ident(&f.ident), &ty));
+}
+
+/// `pub name: Type,` at the indentation of a struct's fields: the type on a line of its own when
+/// the line would pass 100 columns, as rustfmt breaks it.
+fn field_line(name: &Ident, ty: &str) -> String {
+    let line = format!("    pub {name}: {ty},\n");
+    if fits(&line) { line } else { format!("    pub {name}:\n        {ty},\n") }
 }
 
 /// How a written-out `Serialize` puts a field in the object's `wire::Writer`: an optional field
@@ -184,41 +188,29 @@ fn decode_field(f: &Field) -> (String, String) {
     (name.to_string(), format!("{method}({wire})"))
 }
 
-/// A struct, and its serde impls written as text (see [`super::Aside`]); `gate` is the item's
-/// `cfg`, as tokens and as text.
-fn strukt(
-    ctx: &Ctx,
-    name: &Ident,
-    s: &Struct,
-    doc: TokenStream,
-    (gate, gate_text): (&TokenStream, &str),
-    serde: Serde,
-) -> TokenStream {
-    let default = s.fields.iter().all(Field::optional).then(|| quote! { Default, });
-    let fields = s.fields.iter().map(|f| field_tokens(ctx, f));
-    let additional = s.additional.as_ref().map(|a| {
-        let (map, string, ty) = (ctx.import("BTreeMap"), ctx.prelude("String"), ctx.ty(&a.ty));
-        let field = ident(&a.ident);
-        quote! {
-            /// Properties not named above (`additionalProperties`).
-            pub #field: #map<#string, #ty>,
+/// A struct and its serde impls, as text (see [`super::Aside`]); `gate` is the item's `cfg`.
+fn strukt(ctx: &Ctx, name: &Ident, s: &Struct, doc: &[String], gate: &str, serde: Serde) -> String {
+    let default = if s.fields.iter().all(Field::optional) { ", Default" } else { "" };
+    let mut out = String::new();
+    crate::write::doc_comment(doc, "", &mut out);
+    out.push_str(&format!("{gate}#[derive(Debug, Clone, PartialEq{default})]\npub struct {name} {{"));
+    if s.fields.is_empty() && s.additional.is_none() {
+        out.push_str("}\n");
+    } else {
+        out.push('\n');
+        for f in &s.fields {
+            field_text(ctx, f, &mut out);
         }
-    });
-    let serialize = ctx.text(serialize_struct(ctx, name, s, gate_text, serde.ser));
-    let deserialize = ctx.text(deserialize_struct(ctx, name, s, gate_text, serde.de));
-    quote! {
-        #doc
-        #gate
-        #[derive(Debug, Clone, PartialEq, #default)]
-        pub struct #name {
-            #(#fields)*
-            #additional
+        if let Some(a) = &s.additional {
+            let (map, string, ty) = (ctx.import_text("BTreeMap"), ctx.prelude_text("String"), ctx.ty_text(&a.ty));
+            out.push_str("    /// Properties not named above (`additionalProperties`).\n");
+            out.push_str(&field_line(&ident(&a.ident), &format!("{map}<{string}, {ty}>")));
         }
-
-        #serialize
-
-        #deserialize
+        out.push_str("}\n");
     }
+    out.push_str(&serialize_struct(ctx, name, s, gate, serde.ser));
+    out.push_str(&deserialize_struct(ctx, name, s, gate, serde.de));
+    out
 }
 
 /// A struct's `Serialize`, written out over `wire::Writer`: a call per field.
@@ -235,7 +227,7 @@ fn serialize_struct(ctx: &Ctx, name: &Ident, s: &Struct, gate: &str, always: boo
     calls.extend(s.additional.as_ref().map(|a| ("rest", vec![format!("&self.{}", ident(&a.ident))])));
     calls.push(("serialize", vec!["serializer".to_owned()]));
     let head = format!("fn serialize<S: {serializer}>");
-    let mut out = format!("{gate}{}impl {ser} for {name} {{\n", Serde::gate_text(always));
+    let mut out = format!("{gate}{}{}", Serde::gate_text(always), impl_line(&format!("impl {ser}"), name));
     out.push_str(&signature(&head, &["&self", "serializer: S"], &format!("{result}<S::Ok, S::Error>")));
     out.push_str(&format!("        {wire}::Writer::new()\n"));
     for (method, args) in calls {
@@ -261,7 +253,7 @@ fn deserialize_struct(ctx: &Ctx, name: &Ident, s: &Struct, gate: &str, always: b
     let (result, ok) = (ctx.prelude_text("Result"), ctx.prelude_text("Ok"));
     let label = lit(&name.to_string());
     let head = format!("fn deserialize<D: {deserializer}<'de>>");
-    let mut out = format!("{gate}{}impl<'de> {de}<'de> for {name} {{\n", Serde::gate_text(always));
+    let mut out = format!("{gate}{}{}", Serde::gate_text(always), impl_line(&format!("impl<'de> {de}<'de>"), name));
     out.push_str(&signature(&head, &["deserializer: D"], &format!("{result}<Self, D::Error>")));
     let empty = s.fields.is_empty() && s.additional.is_none();
     let one_line = format!("        {wire}::object(deserializer, {label}, |_| {ok}(Self {{}}))\n");
@@ -302,22 +294,22 @@ fn deserialize_struct(ctx: &Ctx, name: &Ident, s: &Struct, gate: &str, always: b
     out
 }
 
-/// Whether a line (its newline aside) fits in 100 columns.
-fn fits(line: &str) -> bool {
-    line.trim_end_matches('\n').len() <= 100
-}
 
-fn params(ctx: &Ctx, name: &Ident, fields: &[Field], doc: TokenStream, gate: &TokenStream) -> TokenStream {
-    let fields = fields.iter().map(|f| {
-        let (d, id, option, ty) = (ctx.doc(&f.doc), ident(&f.ident), ctx.prelude("Option"), ctx.ty(&f.ty));
-        quote! { #d pub #id: #option<#ty>, }
-    });
-    quote! {
-        #doc
-        #gate
-        #[derive(Debug, Clone, Default, PartialEq)]
-        pub struct #name { #(#fields)* }
+/// The struct of an operation's optional parameters, as text.
+fn params(ctx: &Ctx, name: &Ident, fields: &[Field], doc: &[String], gate: &str) -> String {
+    let mut out = String::new();
+    crate::write::doc_comment(doc, "", &mut out);
+    out.push_str(&format!("{gate}#[derive(Debug, Clone, Default, PartialEq)]\npub struct {name} {{"));
+    out.push_str(if fields.is_empty() { "}\n" } else { "\n" });
+    for f in fields {
+        crate::write::doc_comment(&f.doc, "    ", &mut out);
+        let (option, ty) = (ctx.prelude_text("Option"), ctx.ty_text(&f.ty));
+        out.push_str(&field_line(&ident(&f.ident), &format!("{option}<{ty}>")));
     }
+    if !fields.is_empty() {
+        out.push_str("}\n");
+    }
+    out
 }
 
 fn untagged(
@@ -351,15 +343,12 @@ fn untagged(
 /// An open enum: the known wire values, and a catch-all variant that keeps any other value.
 /// `as_str` and `From<&str>` spell the wire values; `Serialize` and `Deserialize` go through
 /// them (written out, not derived: a derive with a variant-level `untagged` costs the crate's
-/// check time about a tenth).
-fn open_enum(ctx: &Ctx, name: &Ident, e: &Enum, doc: TokenStream, gate: &TokenStream, serde: Serde) -> TokenStream {
-    let (ser_gate, de_gate) = (Serde::gate(serde.ser), Serde::gate(serde.de));
-    let (string, from, result, fmt) =
-        (ctx.prelude("String"), ctx.prelude("From"), ctx.prelude("Result"), ctx.import("fmt"));
-    let (ser, serializer) = (Serde::path(ctx, serde.ser, "Serialize"), Serde::path(ctx, serde.ser, "Serializer"));
-    let (de, deserializer) = (Serde::path(ctx, serde.de, "Deserialize"), Serde::path(ctx, serde.de, "Deserializer"));
-    let other = ident(&e.other);
-    let variants = e.variants.iter().map(|v| {
+/// check time about a tenth). All of it as text (see [`super::Aside`]).
+fn open_enum(ctx: &Ctx, name: &Ident, e: &Enum, doc: &[String], gate: &str, serde: Serde) -> String {
+    let mut out = String::new();
+    crate::write::doc_comment(doc, "", &mut out);
+    out.push_str(&format!("{gate}#[derive(Debug, Clone, PartialEq, Eq, Hash)]\npub enum {name} {{\n"));
+    for v in &e.variants {
         let mut lines = v.doc.clone();
         if names::fold(&v.ident) != names::fold(&v.wire) {
             if !lines.is_empty() {
@@ -371,72 +360,80 @@ fn open_enum(ctx: &Ctx, name: &Ident, e: &Enum, doc: TokenStream, gate: &TokenSt
                 format!("On the wire: {}.", docs::code(&v.wire))
             });
         }
-        let (d, id) = (ctx.doc(&lines), ident(&v.ident));
-        quote! { #d #id, }
-    });
-    let to_str = e.variants.iter().map(|v| {
-        let (id, wire) = (ident(&v.ident), &v.wire);
-        quote! { Self::#id => #wire, }
-    });
-    let from_str = e.variants.iter().map(|v| {
-        let (id, wire) = (ident(&v.ident), &v.wire);
-        quote! { #wire => Self::#id, }
-    });
-    let wire = Serde::path(ctx, serde.de, "wire");
-    quote! {
-        #doc
-        #gate
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        pub enum #name {
-            #(#variants)*
-            /// A value this version of the crate does not know, kept exactly as the server sent it.
-            #other(#string),
-        }
-
-        #gate
-        impl #name {
-            /// The value on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#to_str)*
-                    Self::#other(value) => value,
-                }
-            }
-        }
-
-        #gate
-        impl #from<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #(#from_str)*
-                    other => Self::#other(other.to_owned()),
-                }
-            }
-        }
-
-        #gate
-        impl #fmt::Display for #name {
-            fn fmt(&self, f: &mut #fmt::Formatter<'_>) -> #fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        #gate
-        #ser_gate
-        impl #ser for #name {
-            fn serialize<S: #serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        #gate
-        #de_gate
-        impl<'de> #de<'de> for #name {
-            fn deserialize<D: #deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
-                #wire::open_enum(deserializer)
-            }
-        }
+        crate::write::doc_comment(&lines, "    ", &mut out);
+        out.push_str(&format!("    {},\n", ident(&v.ident)));
     }
+    out.push_str("    /// A value this version of the crate does not know, kept exactly as the server sent it.\n");
+    out.push_str(&format!("    {}({}),\n}}\n", ident(&e.other), ctx.prelude_text("String")));
+    out.push_str(&open_enum_impls(ctx, name, e, gate, serde));
+    out
+}
+
+/// The impls of an open enum, as text: `as_str`, `From<&str>`, `Display`, and the serde traits.
+fn open_enum_impls(ctx: &Ctx, name: &Ident, e: &Enum, gate: &str, serde: Serde) -> String {
+    let (from, result, fmt) = (ctx.prelude_text("From"), ctx.prelude_text("Result"), ctx.import_text("fmt"));
+    let (ser, serializer) =
+        (Serde::path_text(ctx, serde.ser, "Serialize"), Serde::path_text(ctx, serde.ser, "Serializer"));
+    let (de, deserializer) =
+        (Serde::path_text(ctx, serde.de, "Deserialize"), Serde::path_text(ctx, serde.de, "Deserializer"));
+    let wire = Serde::path_text(ctx, serde.de, "wire");
+    let other = ident(&e.other);
+    let mut to_str = String::new();
+    let mut from_str = String::new();
+    for v in &e.variants {
+        let (id, wire) = (ident(&v.ident), lit(&v.wire));
+        to_str.push_str(&arm(&format!("Self::{id}"), &wire));
+        from_str.push_str(&arm(&wire, &format!("Self::{id}")));
+    }
+    let (ser_gate, de_gate) = (Serde::gate_text(serde.ser), Serde::gate_text(serde.de));
+    let serialize = signature(
+        &format!("fn serialize<S: {serializer}>"),
+        &["&self", "serializer: S"],
+        &format!("{result}<S::Ok, S::Error>"),
+    );
+    let deserialize = signature(
+        &format!("fn deserialize<D: {deserializer}<'de>>"),
+        &["deserializer: D"],
+        &format!("{result}<Self, D::Error>"),
+    );
+    let display = signature("fn fmt", &["&self", &format!("f: &mut {fmt}::Formatter<'_>")], &format!("{fmt}::Result"));
+    let from_impl = impl_line(&format!("impl {from}<&str>"), name);
+    let display_impl = impl_line(&format!("impl {fmt}::Display"), name);
+    let ser_impl = impl_line(&format!("impl {ser}"), name);
+    let de_impl = impl_line(&format!("impl<'de> {de}<'de>"), name);
+    format!(
+        "{gate}impl {name} {{
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {{
+        match self {{
+{to_str}            Self::{other}(value) => value,
+        }}
+    }}
+}}
+{gate}{from_impl}    fn from(value: &str) -> Self {{
+        match value {{
+{from_str}            other => Self::{other}(other.to_owned()),
+        }}
+    }}
+}}
+{gate}{display_impl}{display}        f.write_str(self.as_str())
+    }}
+}}
+{gate}{ser_gate}{ser_impl}{serialize}        serializer.serialize_str(self.as_str())
+    }}
+}}
+{gate}{de_gate}{de_impl}{deserialize}        {wire}::open_enum(deserializer)
+    }}
+}}
+"
+    )
+}
+
+/// A match arm at the indentation of a method's `match`: on one line when it fits in 100 columns,
+/// else its value in a block, as prettyplease prints the rest of the file.
+fn arm(pattern: &str, value: &str) -> String {
+    let line = format!("            {pattern} => {value},\n");
+    if fits(&line) { line } else { format!("            {pattern} => {{\n                {value}\n            }}\n") }
 }
 
 fn union(ctx: &Ctx, name: &Ident, u: &Union, doc: TokenStream, gate: &TokenStream, serde: Serde) -> TokenStream {

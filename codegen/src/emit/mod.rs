@@ -9,6 +9,7 @@ mod files;
 
 pub(crate) use files::with_hook;
 mod items;
+mod layout;
 mod ops;
 
 use std::cell::RefCell;
@@ -153,7 +154,7 @@ fn module_tokens(ctx: &Ctx, module: &Module) -> TokenStream {
         .iter()
         .map(|op| {
             ctx.enter(&op.gate, &module.gate);
-            ops::operation(ctx, module, op)
+            ctx.text(ops::operation(ctx, op))
         })
         .collect();
     let types: Vec<TokenStream> = module
@@ -371,20 +372,43 @@ impl<'a> Ctx<'a> {
     /// How this module spells a generated type: by name here, as `module::Name` with its module
     /// imported, or in full where that name is taken.
     pub fn type_path(&self, id: TypeId) -> TokenStream {
+        path_tokens(&self.type_path_text(id))
+    }
+
+    /// [`Ctx::type_path`] as text.
+    pub fn type_path_text(&self, id: TypeId) -> String {
         let t = &self.krate.types[id.0];
         let name = ident(&t.name);
         if &t.module == self.module {
-            return quote! { #name };
+            return name.to_string();
         }
         let full = format!("crate::{}", t.module.join("::"));
         match t.module.last() {
-            Some(seg) if !is_reserved(seg) && self.claim(seg, &full) => {
-                let seg = ident(seg);
-                quote! { #seg::#name }
-            }
+            Some(seg) if !is_reserved(seg) && self.claim(seg, &full) => format!("{}::{name}", ident(seg)),
             _ => {
-                let segs = t.module.iter().map(|s| ident(s));
-                quote! { crate::#(#segs::)*#name }
+                let segs: String = t.module.iter().map(|s| format!("{}::", ident(s))).collect();
+                format!("crate::{segs}{name}")
+            }
+        }
+    }
+
+    /// [`Ctx::ty`] as text.
+    pub fn ty_text(&self, ty: &Ty) -> String {
+        match ty {
+            Ty::Unit => "()".to_owned(),
+            Ty::Bool => "bool".to_owned(),
+            Ty::I32 => "i32".to_owned(),
+            Ty::I64 => "i64".to_owned(),
+            Ty::F32 => "f32".to_owned(),
+            Ty::F64 => "f64".to_owned(),
+            Ty::String => self.prelude_text("String"),
+            Ty::Secret => "crate::runtime::Secret".to_owned(),
+            Ty::DateTime => format!("{}<{}>", self.import_text("DateTime"), self.import_text("Utc")),
+            Ty::Json => self.import_text("Value"),
+            Ty::Named(id) => self.type_path_text(*id),
+            Ty::Vec(inner) => format!("{}<{}>", self.prelude_text("Vec"), self.ty_text(inner)),
+            Ty::Map(inner) => {
+                format!("{}<{}, {}>", self.import_text("BTreeMap"), self.prelude_text("String"), self.ty_text(inner))
             }
         }
     }

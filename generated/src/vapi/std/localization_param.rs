@@ -90,10 +90,7 @@ impl fmt::Display for DateTimeFormat {
 
 #[cfg(feature = "all-serde")]
 impl ::serde::Serialize for DateTimeFormat {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }

@@ -59,12 +59,9 @@ pub fn create_legacy(body: &CreateSpec) -> Operation<Info, errors::Error> {
 /// # Errors
 ///
 /// - `default`: Any error the operation reports.
-pub fn create_task(
-    body: &CreateSpec,
-) -> Operation<Task<Info, errors::Error>, errors::Error> {
+pub fn create_task(body: &CreateSpec) -> Operation<Task<Info, errors::Error>, errors::Error> {
     let route = Route::post("/api/appliance/recovery/reconciliation/job?vmw-task=true");
-    Operation::new("appliance::recovery::reconciliation::job::create_task", route)
-        .body(body)
+    Operation::new("appliance::recovery::reconciliation::job::create_task", route).body(body)
 }
 
 /// Get reconciliation job progress/result.
@@ -268,10 +265,7 @@ impl fmt::Display for Status {
 
 #[cfg(feature = "all-serde")]
 impl ::serde::Serialize for Status {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
