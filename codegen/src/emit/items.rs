@@ -294,7 +294,6 @@ fn deserialize_struct(ctx: &Ctx, name: &Ident, s: &Struct, gate: &str, always: b
     out
 }
 
-
 /// The struct of an operation's optional parameters, as text.
 fn params(ctx: &Ctx, name: &Ident, fields: &[Field], doc: &[String], gate: &str) -> String {
     let mut out = String::new();
