@@ -136,24 +136,30 @@ fn blank_between(p: &str, line: &str, next: Option<&str>) -> bool {
 /// Writes `files` under `dir`, touching only files whose content changed, and removes generated
 /// `.rs` files under `dir/src` that are no longer produced.
 pub fn write_dir(dir: &Path, files: &[(String, String)]) -> Result<(), Error> {
-    for (path, text) in files {
-        let target = dir.join(path);
-        if std::fs::read(&target).ok().as_deref() == Some(text.as_bytes()) {
-            continue;
-        }
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(|source| Error::Io { path: parent.to_path_buf(), source })?;
-        }
-        std::fs::write(&target, text).map_err(|source| Error::Io { path: target.clone(), source })?;
+    // Each directory once, parents first; then the files on every core: creating hundreds of
+    // files is most of a first run's time on some file systems.
+    let parents: BTreeSet<PathBuf> =
+        files.iter().filter_map(|(p, _)| dir.join(p).parent().map(Path::to_path_buf)).collect();
+    for parent in &parents {
+        std::fs::create_dir_all(parent).map_err(|source| Error::Io { path: parent.clone(), source })?;
+    }
+    for written in crate::parallel::map(files, |(path, text)| write_if_changed(&dir.join(path), text)) {
+        written?;
     }
     let keep: BTreeSet<PathBuf> = files.iter().map(|(p, _)| dir.join(p)).collect();
-    for stale in generated_files(&dir.join("src"))? {
-        if !keep.contains(&stale) {
-            std::fs::remove_file(&stale).map_err(|source| Error::Io { path: stale.clone(), source })?;
-        }
+    for stale in generated_files(&dir.join("src"), &keep)? {
+        std::fs::remove_file(&stale).map_err(|source| Error::Io { path: stale.clone(), source })?;
     }
     remove_empty_dirs(&dir.join("src"));
     Ok(())
+}
+
+/// Writes `text` to `target` unless it holds exactly that already.
+fn write_if_changed(target: &Path, text: &str) -> Result<(), Error> {
+    if std::fs::read(target).ok().as_deref() == Some(text.as_bytes()) {
+        return Ok(());
+    }
+    std::fs::write(target, text).map_err(|source| Error::Io { path: target.to_path_buf(), source })
 }
 
 /// The files under `dir` that differ from `files`, are missing, or are stale generated files.
@@ -165,18 +171,16 @@ pub fn stale_files(dir: &Path, files: &[(String, String)]) -> Result<Vec<String>
         }
     }
     let keep: BTreeSet<PathBuf> = files.iter().map(|(p, _)| dir.join(p)).collect();
-    for file in generated_files(&dir.join("src"))? {
-        if !keep.contains(&file) {
-            let rel = file.strip_prefix(dir).unwrap_or(&file).to_string_lossy().replace('\\', "/");
-            stale.push(format!("{rel} (no longer generated)"));
-        }
+    for file in generated_files(&dir.join("src"), &keep)? {
+        let rel = file.strip_prefix(dir).unwrap_or(&file).to_string_lossy().replace('\\', "/");
+        stale.push(format!("{rel} (no longer generated)"));
     }
     stale.sort();
     Ok(stale)
 }
 
-/// Every `.rs` file below `dir` whose header says this generator wrote it.
-fn generated_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+/// Every `.rs` file below `dir`, outside `keep`, whose header says this generator wrote it.
+fn generated_files(dir: &Path, keep: &BTreeSet<PathBuf>) -> Result<Vec<PathBuf>, Error> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -186,7 +190,7 @@ fn generated_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
             let path = entry.path();
             if path.is_dir() {
                 stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs") {
+            } else if path.extension().is_some_and(|e| e == "rs") && !keep.contains(&path) {
                 let head =
                     std::fs::read(&path).map(|b| b.into_iter().take(80).collect::<Vec<u8>>()).unwrap_or_default();
                 if String::from_utf8_lossy(&head).contains(MARK) {

@@ -67,10 +67,13 @@ fn check_passes_when_fresh_and_names_stale_files() {
     }
     assert_eq!(std::fs::read(&job).expect("read"), before, "--check writes nothing");
 
-    // Writing again repairs all three.
+    // Writing again repairs all three, and leaves a file the generator did not write alone.
+    std::fs::write(out.join("src/hand_written.rs"), "// mine\n").expect("write");
     assert!(run(&args).status.success());
     assert!(run(&check).status.success());
     assert!(!out.join("src/old_service.rs").exists(), "stale generated files are removed");
+    assert_eq!(std::fs::read_to_string(out.join("src/hand_written.rs")).expect("kept"), "// mine\n");
+    assert!(job.exists() && out.join("src/vapi.rs").exists());
 }
 
 #[test]
