@@ -6,9 +6,15 @@
 //! intra-doc links, no stray HTML), bare URLs are wrapped in `<...>`, no line is indented (no
 //! accidental code blocks, so no accidental doctests), and code fences are neutralised.
 
+use std::borrow::Cow;
+
 /// Sanitises one description into lines (no trailing blank lines, at most one blank in a row).
 pub fn lines(text: &str) -> Vec<String> {
-    let text = text.replace("\r\n", "\n").replace('\r', "\n").replace('\t', "    ");
+    let text = if text.contains(['\r', '\t']) {
+        Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n").replace('\t', "    "))
+    } else {
+        Cow::Borrowed(text)
+    };
     let text = resolve_javadoc(&text);
     let text = html_to_markdown(&text);
     let mut out: Vec<String> = Vec::new();
@@ -193,7 +199,7 @@ fn html_to_markdown(text: &str) -> String {
     text.split('`')
         .enumerate()
         .map(|(i, part)| {
-            if i % 2 == 1 {
+            if i % 2 == 1 || !part.contains('<') {
                 return part.to_owned();
             }
             let mut part = part.to_owned();
@@ -210,9 +216,9 @@ fn html_to_markdown(text: &str) -> String {
 
 /// Escapes one trimmed line outside its code spans.
 fn escape_line(line: &str) -> String {
-    let line = line.replace("```", "'''");
+    let line = if line.contains("```") { Cow::Owned(line.replace("```", "'''")) } else { Cow::Borrowed(line) };
     let mut out = String::with_capacity(line.len() + 8);
-    let mut rest = line.as_str();
+    let mut rest: &str = &line;
     loop {
         match rest.find('`') {
             Some(open) => {
@@ -242,36 +248,45 @@ fn escape_line(line: &str) -> String {
 }
 
 /// Escapes text outside code spans; keeps Markdown links `[text](url)` and wraps bare URLs.
+/// Runs of plain text are copied whole; only the bytes that may need escaping (all ASCII, so
+/// every index stopped at is a character boundary) are looked at.
 fn escape_text(text: &str, out: &mut String) {
-    let mut i = 0;
     let bytes = text.as_bytes();
-    while i < text.len() {
-        let rest = &text[i..];
-        if let Some(len) = markdown_link_len(rest) {
-            out.push_str(&rest[..len]);
-            i += len;
+    let (mut i, mut plain) = (0, 0);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if !matches!(b, b'[' | b']' | b'<' | b'>' | b'\\' | b'#' | b'h') {
+            i += 1;
             continue;
         }
-        if rest.starts_with("http://") || rest.starts_with("https://") {
+        let rest = &text[i..];
+        let len = if b == b'[' { markdown_link_len(rest) } else { None };
+        let url = (b == b'h' && (rest.starts_with("http://") || rest.starts_with("https://"))).then(|| {
             let end = rest.find(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == '"').unwrap_or(rest.len());
-            let url = rest[..end].trim_end_matches(['.', ',', ';', ':', ')', '\'', ']']);
+            rest[..end].trim_end_matches(['.', ',', ';', ':', ')', '\'', ']'])
+        });
+        let escaped = matches!(b, b'[' | b']' | b'<' | b'>' | b'\\') || (b == b'#' && i == 0 && bytes.len() > 1);
+        if len.is_none() && url.is_none() && !escaped {
+            i += 1;
+            continue;
+        }
+        out.push_str(&text[plain..i]);
+        if let Some(len) = len {
+            out.push_str(&rest[..len]);
+            i += len;
+        } else if let Some(url) = url {
             out.push('<');
             out.push_str(url);
             out.push('>');
             i += url.len();
-            continue;
+        } else {
+            out.push('\\');
+            out.push(char::from(b));
+            i += 1;
         }
-        let c = rest.chars().next().unwrap_or_default();
-        match c {
-            '[' | ']' | '<' | '>' | '\\' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '#' if i == 0 && bytes.len() > 1 => out.push_str("\\#"),
-            _ => out.push(c),
-        }
-        i += c.len_utf8();
+        plain = i;
     }
+    out.push_str(&text[plain..]);
 }
 
 /// The length of a Markdown link `[text](http...)` at the start of `text`, if there is one.
