@@ -38,10 +38,9 @@ pub struct Timings {
     pub emit: Duration,
 }
 
-/// A lowered crate: the IR of the specs, before anything is emitted.
+/// A lowered crate: the IR of the specs, before anything is emitted. The loaded documents are
+/// dropped once lowered: nothing after lowering reads the specs, and emitting reuses their memory.
 pub(crate) struct Lowered {
-    /// The loaded documents (the report reads them).
-    pub docs: Vec<crate::load::Document>,
     /// The IR.
     pub krate: Crate,
     /// Figures per input file, from lowering.
@@ -96,16 +95,16 @@ pub(crate) fn lower(inputs: &[(String, Vec<u8>)], settings: &Settings) -> Result
     if settings.deny_warnings && !warnings.is_empty() {
         return Err(Error::DeniedWarnings(warnings));
     }
-    Ok(Lowered { docs, krate, counts, warnings, load, lower: started.elapsed() })
+    Ok(Lowered { krate, counts, warnings, load, lower: started.elapsed() })
 }
 
 /// Generates a crate from spec files `(label, bytes)`.
 pub(crate) fn generate(inputs: &[(String, Vec<u8>)], settings: &Settings) -> Result<Generated, Error> {
-    let Lowered { docs, krate, counts, warnings, load, lower } = lower(inputs, settings)?;
+    let Lowered { krate, counts, warnings, load, lower } = lower(inputs, settings)?;
     let started = Instant::now();
     let files = crate::emit::emit_rendered(&krate, settings)?;
     let emit = started.elapsed();
-    let report = Report::new(&docs, &krate, &counts, &warnings, &files);
+    let report = Report::new(&krate, &counts, &warnings, &files);
     Ok(Generated { files, report, warnings, timings: Timings { load, lower, emit } })
 }
 

@@ -5,7 +5,6 @@ use std::fmt;
 
 use crate::diag::Diagnostic;
 use crate::ir::Crate;
-use crate::load::Document;
 
 /// Counts the report gives per input file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -64,21 +63,21 @@ pub struct Report {
 
 impl Report {
     pub(crate) fn new(
-        docs: &[Document],
         krate: &Crate,
         counts: &[FileCounts],
         warnings: &[Diagnostic],
         files: &[(String, String)],
     ) -> Self {
-        let files_report = docs
+        let files_report = krate
+            .sources
             .iter()
             .zip(counts)
-            .map(|(d, c)| {
+            .map(|(source, c)| {
                 let mut by_kind = BTreeMap::new();
-                for w in warnings.iter().filter(|w| w.file == d.label) {
+                for w in warnings.iter().filter(|w| w.file == source.label) {
                     *by_kind.entry(w.kind.name()).or_insert(0) += 1;
                 }
-                FileReport { label: d.label.clone(), counts: c.clone(), warnings: by_kind }
+                FileReport { label: source.label.clone(), counts: c.clone(), warnings: by_kind }
             })
             .collect();
         Report {
