@@ -62,6 +62,19 @@ impl Ty {
     pub fn is_scalar(&self) -> bool {
         matches!(self, Ty::Bool | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64)
     }
+
+    /// The Rust spelling of `()` and the scalars, which every module spells alike.
+    pub fn primitive(&self) -> Option<&'static str> {
+        Some(match self {
+            Ty::Unit => "()",
+            Ty::Bool => "bool",
+            Ty::I32 => "i32",
+            Ty::I64 => "i64",
+            Ty::F32 => "f32",
+            Ty::F64 => "f64",
+            _ => return None,
+        })
+    }
 }
 
 /// An HTTP method.

@@ -272,12 +272,7 @@ fn named(krate: &Crate, id: TypeId) -> String {
 /// A type expression as the generated code has it (generated types by their full path).
 pub(super) fn ty(krate: &Crate, t: &Ty) -> String {
     match t {
-        Ty::Unit => "()".to_owned(),
-        Ty::Bool => "bool".to_owned(),
-        Ty::I32 => "i32".to_owned(),
-        Ty::I64 => "i64".to_owned(),
-        Ty::F32 => "f32".to_owned(),
-        Ty::F64 => "f64".to_owned(),
+        Ty::Unit | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 => t.primitive().unwrap_or_default().to_owned(),
         Ty::String => "String".to_owned(),
         Ty::Secret => "runtime::Secret".to_owned(),
         Ty::DateTime => "DateTime<Utc>".to_owned(),

@@ -395,12 +395,9 @@ impl<'a> Ctx<'a> {
     /// [`Ctx::ty`] as text.
     pub fn ty_text(&self, ty: &Ty) -> String {
         match ty {
-            Ty::Unit => "()".to_owned(),
-            Ty::Bool => "bool".to_owned(),
-            Ty::I32 => "i32".to_owned(),
-            Ty::I64 => "i64".to_owned(),
-            Ty::F32 => "f32".to_owned(),
-            Ty::F64 => "f64".to_owned(),
+            Ty::Unit | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 => {
+                ty.primitive().unwrap_or_default().to_owned()
+            }
             Ty::String => self.prelude_text("String"),
             Ty::Secret => "crate::runtime::Secret".to_owned(),
             Ty::DateTime => format!("{}<{}>", self.import_text("DateTime"), self.import_text("Utc")),
