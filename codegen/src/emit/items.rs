@@ -74,7 +74,7 @@ impl Serde {
 }
 
 /// A Rust string literal of `text`, escaped.
-fn lit(text: &str) -> String {
+pub(super) fn lit(text: &str) -> String {
     proc_macro2::Literal::string(text).to_string()
 }
 

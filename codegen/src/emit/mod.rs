@@ -412,30 +412,9 @@ impl<'a> Ctx<'a> {
 
     /// How this module spells a type expression.
     pub fn ty(&self, ty: &Ty) -> TokenStream {
-        match ty {
-            Ty::Unit => quote! { () },
-            Ty::Bool => quote! { bool },
-            Ty::I32 => quote! { i32 },
-            Ty::I64 => quote! { i64 },
-            Ty::F32 => quote! { f32 },
-            Ty::F64 => quote! { f64 },
-            Ty::String => self.prelude("String"),
-            Ty::Secret => quote! { crate::runtime::Secret },
-            Ty::DateTime => {
-                let (dt, utc) = (self.import("DateTime"), self.import("Utc"));
-                quote! { #dt<#utc> }
-            }
-            Ty::Json => self.import("Value"),
-            Ty::Named(id) => self.type_path(*id),
-            Ty::Vec(inner) => {
-                let (v, inner) = (self.prelude("Vec"), self.ty(inner));
-                quote! { #v<#inner> }
-            }
-            Ty::Map(inner) => {
-                let (m, s, inner) = (self.import("BTreeMap"), self.prelude("String"), self.ty(inner));
-                quote! { #m<#s, #inner> }
-            }
-        }
+        // The text is this generator's own: it always lexes. Were it not to, the empty stream
+        // fails the file's parse, which reports an internal error.
+        self.ty_text(ty).parse().unwrap_or_default()
     }
 
     /// `#[cfg(feature = "...")]` when an item's gate differs from its module's.

@@ -8,7 +8,7 @@ use crate::ir::{BodyEncoding, LegacyRoute, Location, Operation, Param, Target, T
 
 /// A string literal.
 fn lit(text: &str) -> Expr {
-    Expr::atom(proc_macro2::Literal::string(text).to_string())
+    Expr::atom(super::items::lit(text))
 }
 
 pub(crate) fn operation(ctx: &Ctx, op: &Operation) -> String {
