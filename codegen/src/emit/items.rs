@@ -3,7 +3,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::layout::{self, fits};
+use super::layout::{self, arm, field_line, fits, impl_line};
 use super::{Ctx, ident};
 use crate::docs;
 use crate::ir::{Directions, Enum, Field, Struct, Ty, TypeDef, TypeId, TypeKind, Union, UntaggedVariant};
@@ -76,13 +76,6 @@ impl Serde {
 /// A Rust string literal of `text`, escaped.
 pub(super) fn lit(text: &str) -> String {
     proc_macro2::Literal::string(text).to_string()
-}
-
-/// The first line of `impl Trait for Name`: one line when it fits in 100 columns, else the
-/// type on a line of its own and the brace on the next, as rustfmt breaks it.
-fn impl_line(head: &str, name: &Ident) -> String {
-    let line = format!("{head} for {name} {{\n");
-    if fits(&line) { line } else { format!("{head}\n    for {name}\n{{\n") }
 }
 
 /// A method's first line, at the indentation of an impl's items (see [`layout::signature`]).
@@ -158,13 +151,6 @@ fn field_text(ctx: &Ctx, f: &Field, out: &mut String) {
     out.push_str(&field_line(&ident(&f.ident), &ty));
 }
 
-/// `pub name: Type,` at the indentation of a struct's fields: the type on a line of its own when
-/// the line would pass 100 columns, as rustfmt breaks it.
-fn field_line(name: &Ident, ty: &str) -> String {
-    let line = format!("    pub {name}: {ty},\n");
-    if fits(&line) { line } else { format!("    pub {name}:\n        {ty},\n") }
-}
-
 /// How a written-out `Serialize` puts a field in the object's `wire::Writer`: an optional field
 /// is left out when `None`, unless the spec requires it (then `null`).
 fn encode_field(f: &Field) -> (&'static str, Vec<String>) {
@@ -190,24 +176,21 @@ fn decode_field(f: &Field) -> (String, String) {
 
 /// A struct and its serde impls, as text (see [`super::Aside`]); `gate` is the item's `cfg`.
 fn strukt(ctx: &Ctx, name: &Ident, s: &Struct, doc: &[String], gate: &str, serde: Serde) -> String {
-    let default = if s.fields.iter().all(Field::optional) { ", Default" } else { "" };
-    let mut out = String::new();
-    crate::write::doc_comment(doc, "", &mut out);
-    out.push_str(&format!("{gate}#[derive(Debug, Clone, PartialEq{default})]\npub struct {name} {{"));
-    if s.fields.is_empty() && s.additional.is_none() {
-        out.push_str("}\n");
+    let derive = if s.fields.iter().all(Field::optional) {
+        "Debug, Clone, PartialEq, Default"
     } else {
-        out.push('\n');
-        for f in &s.fields {
-            field_text(ctx, f, &mut out);
-        }
-        if let Some(a) = &s.additional {
-            let (map, string, ty) = (ctx.import_text("BTreeMap"), ctx.prelude_text("String"), ctx.ty_text(&a.ty));
-            out.push_str("    /// Properties not named above (`additionalProperties`).\n");
-            out.push_str(&field_line(&ident(&a.ident), &format!("{map}<{string}, {ty}>")));
-        }
-        out.push_str("}\n");
+        "Debug, Clone, PartialEq"
+    };
+    let mut fields = String::new();
+    for f in &s.fields {
+        field_text(ctx, f, &mut fields);
     }
+    if let Some(a) = &s.additional {
+        let (map, string, ty) = (ctx.import_text("BTreeMap"), ctx.prelude_text("String"), ctx.ty_text(&a.ty));
+        fields.push_str("    /// Properties not named above (`additionalProperties`).\n");
+        fields.push_str(&field_line(&ident(&a.ident), &format!("{map}<{string}, {ty}>")));
+    }
+    let mut out = struct_item(doc, gate, derive, name, &fields);
     out.push_str(&serialize_struct(ctx, name, s, gate, serde.ser));
     out.push_str(&deserialize_struct(ctx, name, s, gate, serde.de));
     out
@@ -296,18 +279,21 @@ fn deserialize_struct(ctx: &Ctx, name: &Ident, s: &Struct, gate: &str, always: b
 
 /// The struct of an operation's optional parameters, as text.
 fn params(ctx: &Ctx, name: &Ident, fields: &[Field], doc: &[String], gate: &str) -> String {
+    let mut lines = String::new();
+    for f in fields {
+        crate::write::doc_comment(&f.doc, "    ", &mut lines);
+        let (option, ty) = (ctx.prelude_text("Option"), ctx.ty_text(&f.ty));
+        lines.push_str(&field_line(&ident(&f.ident), &format!("{option}<{ty}>")));
+    }
+    struct_item(doc, gate, "Debug, Clone, Default, PartialEq", name, &lines)
+}
+
+/// A struct's definition as text: its docs, `cfg`, derives, and its field lines (`{}` without).
+fn struct_item(doc: &[String], gate: &str, derive: &str, name: &Ident, fields: &str) -> String {
     let mut out = String::new();
     crate::write::doc_comment(doc, "", &mut out);
-    out.push_str(&format!("{gate}#[derive(Debug, Clone, Default, PartialEq)]\npub struct {name} {{"));
-    out.push_str(if fields.is_empty() { "}\n" } else { "\n" });
-    for f in fields {
-        crate::write::doc_comment(&f.doc, "    ", &mut out);
-        let (option, ty) = (ctx.prelude_text("Option"), ctx.ty_text(&f.ty));
-        out.push_str(&field_line(&ident(&f.ident), &format!("{option}<{ty}>")));
-    }
-    if !fields.is_empty() {
-        out.push_str("}\n");
-    }
+    let body = if fields.is_empty() { "{}".to_owned() } else { format!("{{\n{fields}}}") };
+    out.push_str(&format!("{gate}#[derive({derive})]\npub struct {name} {body}\n"));
     out
 }
 
@@ -426,13 +412,6 @@ fn open_enum_impls(ctx: &Ctx, name: &Ident, e: &Enum, gate: &str, serde: Serde) 
 }}
 "
     )
-}
-
-/// A match arm at the indentation of a method's `match`: on one line when it fits in 100 columns,
-/// else its value in a block, as prettyplease prints the rest of the file.
-fn arm(pattern: &str, value: &str) -> String {
-    let line = format!("            {pattern} => {value},\n");
-    if fits(&line) { line } else { format!("            {pattern} => {{\n                {value}\n            }}\n") }
 }
 
 fn union(ctx: &Ctx, name: &Ident, u: &Union, doc: TokenStream, gate: &TokenStream, serde: Serde) -> TokenStream {

@@ -1,6 +1,7 @@
 //! The layout of code written as text (see [`super::Aside`]): a line when it fits in 100
 //! columns, else broken the way rustfmt breaks it: a call's arguments one a line, a method chain
-//! one call a line, a lone slice argument's elements one a line.
+//! one call a line, a lone slice argument's elements one a line, a signature's parameters one a
+//! line, a field's type and an impl's type on lines of their own, a match arm's value in a block.
 
 /// The widest line written, as rustfmt's default `max_width`.
 const WIDTH: usize = 100;
@@ -19,6 +20,27 @@ pub(super) fn signature(indent: &str, head: &str, params: &[impl AsRef<str>], ou
     }
     let params: String = params.iter().map(|p| format!("{indent}    {p},\n")).collect();
     format!("{indent}{head}(\n{params}{indent}) -> {output} {{\n")
+}
+
+/// The first line of `impl Trait for Name`: one line when it fits in 100 columns, else the
+/// type on a line of its own and the brace on the next, as rustfmt breaks it.
+pub(super) fn impl_line(head: &str, name: &proc_macro2::Ident) -> String {
+    let line = format!("{head} for {name} {{\n");
+    if fits(&line) { line } else { format!("{head}\n    for {name}\n{{\n") }
+}
+
+/// `pub name: Type,` at the indentation of a struct's fields: the type on a line of its own when
+/// the line would pass 100 columns, as rustfmt breaks it.
+pub(super) fn field_line(name: &proc_macro2::Ident, ty: &str) -> String {
+    let line = format!("    pub {name}: {ty},\n");
+    if fits(&line) { line } else { format!("    pub {name}:\n        {ty},\n") }
+}
+
+/// A match arm at the indentation of a method's `match`: on one line when it fits in 100 columns,
+/// else its value in a block, as rustfmt breaks it.
+pub(super) fn arm(pattern: &str, value: &str) -> String {
+    let line = format!("            {pattern} => {value},\n");
+    if fits(&line) { line } else { format!("            {pattern} => {{\n                {value}\n            }}\n") }
 }
 
 /// An expression to lay out.
