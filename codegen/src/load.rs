@@ -35,9 +35,8 @@ pub struct Document {
 pub fn load(label: &str, bytes: &[u8], diags: &mut Diagnostics) -> Option<Document> {
     let sha256 = hex(&Sha256::digest(bytes));
     let value = prepare(label, bytes, diags)?;
-    let vendor = vendor::read(label, &value, diags);
     let mut schema_refs = BTreeMap::new();
-    collect_schema_refs(&value, &mut schema_refs);
+    let vendor = vendor::read(label, &value, diags, &mut |map, at, _| schema_ref(map, at, &mut schema_refs));
     // The value is given away: its strings move into the document instead of being copied. Only a
     // document that does not fit needs it again, parsed anew, for the pointer of the error. (The
     // plain deserializer first: the path tracking costs a fifth of loading.) openapiv3 holds a few
@@ -64,13 +63,16 @@ fn prepare(label: &str, bytes: &[u8], diags: &mut Diagnostics) -> Option<Value> 
     Some(value)
 }
 
-/// Records, for every `$ref` to a component schema in `doc`, the pointer of its object.
-fn collect_schema_refs(doc: &Value, out: &mut BTreeMap<String, Vec<Pointer>>) {
-    crate::pointer::walk_objects(doc, &mut Pointer::root(), &|_| true, &mut |map, at| {
-        if let Some(name) = map.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix(SCHEMA_PREFIX)) {
-            out.entry(name.to_owned()).or_default().push(at.clone());
+/// Records the pointer of `map` under the component schema its `$ref` names, if it names one.
+fn schema_ref(map: &serde_json::Map<String, Value>, at: &Pointer, out: &mut BTreeMap<String, Vec<Pointer>>) {
+    if let Some(name) = map.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix(SCHEMA_PREFIX)) {
+        match out.get_mut(name) {
+            Some(pointers) => pointers.push(at.clone()),
+            None => {
+                out.insert(name.to_owned(), vec![at.clone()]);
+            }
         }
-    });
+    }
 }
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";

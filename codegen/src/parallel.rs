@@ -50,15 +50,17 @@ fn run<T: Sync, R: Send>(items: &[T], order: Vec<usize>, f: impl Fn(&T) -> R + S
     }
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<R>>> = Mutex::new((0..items.len()).map(|_| None).collect());
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| {
-                while let Some(&at) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    let result = f(&items[at]);
-                    results.lock().unwrap_or_else(std::sync::PoisonError::into_inner)[at] = Some(result);
-                }
-            });
+    let work = || {
+        while let Some(&at) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+            let result = f(&items[at]);
+            results.lock().unwrap_or_else(std::sync::PoisonError::into_inner)[at] = Some(result);
         }
+    };
+    std::thread::scope(|scope| {
+        for _ in 1..threads {
+            scope.spawn(work);
+        }
+        work();
     });
     let results = results.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
     results.into_iter().map(|r| r.unwrap_or_else(|| unreachable!("every item is mapped once"))).collect()

@@ -42,6 +42,10 @@ impl Pointer {
 
     fn escape_onto(raw: &mut String, token: &str) {
         raw.push('/');
+        if !token.contains(['~', '/']) {
+            raw.push_str(token);
+            return;
+        }
         for c in token.chars() {
             match c {
                 '~' => raw.push_str("~0"),
@@ -73,44 +77,56 @@ impl fmt::Display for Pointer {
     }
 }
 
-/// Calls `visit` with every JSON object at or below `value` and its pointer (`at` is `value`'s),
-/// not descending into the members whose key `enter` refuses. One pointer is extended and
-/// restored in place on the way down, so that a walk of a whole document allocates a pointer
-/// only where `visit` keeps one.
+/// Calls `visit` with every JSON object at or below `value`, its pointer (`at` is `value`'s) and
+/// whether it lies inside a member whose key `aside` marks (an example, an extension: a walk can
+/// treat what is there as data, not as spec). One pointer is extended and restored in place on
+/// the way down, so that a walk of a whole document allocates a pointer only where `visit` keeps
+/// one.
 pub fn walk_objects(
     value: &serde_json::Value,
     at: &mut Pointer,
-    enter: &impl Fn(&str) -> bool,
-    visit: &mut impl FnMut(&serde_json::Map<String, serde_json::Value>, &Pointer),
+    aside: &impl Fn(&str) -> bool,
+    visit: &mut impl FnMut(&serde_json::Map<String, serde_json::Value>, &Pointer, bool),
+) {
+    walk(value, at, false, aside, visit);
+}
+
+fn walk(
+    value: &serde_json::Value,
+    at: &mut Pointer,
+    inside_aside: bool,
+    aside: &impl Fn(&str) -> bool,
+    visit: &mut impl FnMut(&serde_json::Map<String, serde_json::Value>, &Pointer, bool),
 ) {
     use serde_json::Value;
     match value {
         Value::Object(map) => {
-            visit(map, at);
-            for (key, child) in map.iter().filter(|(key, _)| enter(key)) {
-                walk_below(child, key, at, enter, visit);
+            visit(map, at, inside_aside);
+            for (key, child) in map {
+                walk_below(child, key, at, inside_aside || aside(key), aside, visit);
             }
         }
         Value::Array(items) => {
             for (i, child) in items.iter().enumerate() {
-                walk_below(child, &i.to_string(), at, enter, visit);
+                walk_below(child, &i.to_string(), at, inside_aside, aside, visit);
             }
         }
         _ => {}
     }
 }
 
-/// [`walk_objects`] of `child`, a member `token` of the value at `at` (scalars are skipped).
+/// [`walk`] of `child`, a member `token` of the value at `at` (scalars are skipped).
 fn walk_below(
     child: &serde_json::Value,
     token: &str,
     at: &mut Pointer,
-    enter: &impl Fn(&str) -> bool,
-    visit: &mut impl FnMut(&serde_json::Map<String, serde_json::Value>, &Pointer),
+    inside_aside: bool,
+    aside: &impl Fn(&str) -> bool,
+    visit: &mut impl FnMut(&serde_json::Map<String, serde_json::Value>, &Pointer, bool),
 ) {
     if child.is_object() || child.is_array() {
         let len = at.descend(token);
-        walk_objects(child, at, enter, visit);
+        walk(child, at, inside_aside, aside, visit);
         at.ascend(len);
     }
 }
@@ -129,11 +145,24 @@ mod tests {
     }
 
     #[test]
-    fn a_walk_visits_every_object_it_may_enter_with_its_pointer() {
-        let doc = serde_json::json!({"a": [{"b": 1}, 2, {"skip": {"c": {}}}], "d~/": {}});
+    fn a_walk_visits_every_object_with_its_pointer_and_whether_it_lies_aside() {
+        let doc = serde_json::json!({"a": [{"b": 1}, 2, {"aside": {"c": {"d": [{}]}}}], "d~/": {}});
         let mut seen = Vec::new();
-        walk_objects(&doc, &mut Pointer::root(), &|key| key != "skip", &mut |_, at| seen.push(at.to_string()));
-        assert_eq!(seen, ["#", "#/a/0", "#/a/2", "#/d~0~1"]);
+        walk_objects(&doc, &mut Pointer::root(), &|key| key == "aside", &mut |_, at, aside| {
+            seen.push(format!("{at} {aside}"))
+        });
+        assert_eq!(
+            seen,
+            [
+                "# false",
+                "#/a/0 false",
+                "#/a/2 false",
+                "#/a/2/aside true",
+                "#/a/2/aside/c true",
+                "#/a/2/aside/c/d/0 true",
+                "#/d~0~1 false"
+            ]
+        );
     }
 
     #[test]

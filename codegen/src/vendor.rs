@@ -83,10 +83,17 @@ impl Vendor {
     }
 }
 
-/// Reads every `x-` key of `doc`.
-pub fn read(label: &str, doc: &Value, diags: &mut Diagnostics) -> Vendor {
+/// Reads every `x-` key of `doc`, and shows `also` every object of `doc` on the way (its pointer,
+/// and whether it lies inside an example or an extension), for a reader that needs one more walk
+/// of the document.
+pub fn read(
+    label: &str,
+    doc: &Value,
+    diags: &mut Diagnostics,
+    also: &mut impl FnMut(&serde_json::Map<String, Value>, &Pointer, bool),
+) -> Vendor {
     let mut vendor = Vendor::default();
-    collect(doc, &mut vendor.other);
+    collect(doc, &mut vendor.other, also);
     if let Some(Value::Object(paths)) = doc.get("paths") {
         for (path, item) in paths {
             let Some(item) = item.as_object() else { continue };
@@ -103,10 +110,19 @@ pub fn read(label: &str, doc: &Value, diags: &mut Diagnostics) -> Vendor {
     vendor
 }
 
-/// Records the `x-` keys of every object of `doc` (not inside examples or extensions).
-fn collect(doc: &Value, out: &mut BTreeMap<Pointer, Extras>) {
-    let enter = |key: &str| !(key.starts_with("x-") || matches!(key, "example" | "examples" | "enum" | "default"));
-    crate::pointer::walk_objects(doc, &mut Pointer::root(), &enter, &mut |map, at| {
+/// Records the `x-` keys of every object of `doc` (not inside examples or extensions), showing
+/// `also` every object.
+fn collect(
+    doc: &Value,
+    out: &mut BTreeMap<Pointer, Extras>,
+    also: &mut impl FnMut(&serde_json::Map<String, Value>, &Pointer, bool),
+) {
+    let aside = |key: &str| key.starts_with("x-") || matches!(key, "example" | "examples" | "enum" | "default");
+    crate::pointer::walk_objects(doc, &mut Pointer::root(), &aside, &mut |map, at, inside_aside| {
+        also(map, at, inside_aside);
+        if inside_aside {
+            return;
+        }
         let extras: Extras =
             map.iter().filter(|(k, _)| k.starts_with("x-")).map(|(k, v)| (k.clone(), v.clone())).collect();
         if !extras.is_empty() {

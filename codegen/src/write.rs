@@ -136,6 +136,8 @@ fn blank_between(p: &str, line: &str, next: Option<&str>) -> bool {
 /// Writes `files` under `dir`, touching only files whose content changed, and removes generated
 /// `.rs` files under `dir/src` that are no longer produced.
 pub fn write_dir(dir: &Path, files: &[(String, String)]) -> Result<(), Error> {
+    // A directory that did not exist holds nothing to compare with or to remove.
+    let fresh = !dir.exists();
     // Each directory once, parents first; then the files on every core: creating hundreds of
     // files is most of a first run's time on some file systems.
     let parents: BTreeSet<PathBuf> =
@@ -143,8 +145,11 @@ pub fn write_dir(dir: &Path, files: &[(String, String)]) -> Result<(), Error> {
     for parent in &parents {
         std::fs::create_dir_all(parent).map_err(|source| Error::Io { path: parent.clone(), source })?;
     }
-    for written in crate::parallel::map(files, |(path, text)| write_if_changed(&dir.join(path), text)) {
+    for written in crate::parallel::map(files, |(path, text)| write_if_changed(&dir.join(path), text, fresh)) {
         written?;
+    }
+    if fresh {
+        return Ok(());
     }
     let keep: BTreeSet<PathBuf> = files.iter().map(|(p, _)| dir.join(p)).collect();
     for stale in generated_files(&dir.join("src"), &keep)? {
@@ -154,9 +159,10 @@ pub fn write_dir(dir: &Path, files: &[(String, String)]) -> Result<(), Error> {
     Ok(())
 }
 
-/// Writes `text` to `target` unless it holds exactly that already.
-fn write_if_changed(target: &Path, text: &str) -> Result<(), Error> {
-    if std::fs::read(target).ok().as_deref() == Some(text.as_bytes()) {
+/// Writes `text` to `target` unless it holds exactly that already (not looked at when `fresh`:
+/// the file did not exist).
+fn write_if_changed(target: &Path, text: &str, fresh: bool) -> Result<(), Error> {
+    if !fresh && std::fs::read(target).ok().as_deref() == Some(text.as_bytes()) {
         return Ok(());
     }
     std::fs::write(target, text).map_err(|source| Error::Io { path: target.to_path_buf(), source })

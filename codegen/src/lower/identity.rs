@@ -19,7 +19,7 @@ use std::fmt::Write;
 use super::graph::{kind_refs, op_refs, reach};
 use super::{Node, OpDraft};
 use crate::diag::{Diagnostics, Kind};
-use crate::ir::{Field, ModPath, Operation, Struct, Ty, TypeDef, TypeId, TypeKind, UntaggedVariant};
+use crate::ir::{Field, ModPath, Operation, Struct, Ty, TypeDef, TypeId, TypeKind};
 use crate::load::Document;
 use crate::names;
 use crate::pointer::Pointer;
@@ -299,7 +299,7 @@ fn type_def(
         members.iter().map(|&i| format!("{}{}", docs[nodes[i].file.0].label, nodes[i].pointer)).collect();
     origins.sort();
     origins.dedup();
-    let mut kind = remap_kind(kinds[members[0]], class);
+    let mut kind = remapped_kind(kinds[members[0]], class);
     if let TypeKind::Union(u) = &mut kind {
         for &other in &members[1..] {
             let TypeKind::Union(more) = kinds[other] else { continue };
@@ -395,61 +395,70 @@ fn ty_shape(ty: &Ty) -> String {
     }
 }
 
-fn remap_ty(ty: &Ty, class: &[usize]) -> Ty {
+fn remap_ty(ty: &mut Ty, class: &[usize]) {
     match ty {
-        Ty::Named(id) => Ty::Named(TypeId(class[id.0])),
-        Ty::Vec(inner) => Ty::Vec(Box::new(remap_ty(inner, class))),
-        Ty::Map(inner) => Ty::Map(Box::new(remap_ty(inner, class))),
-        other => other.clone(),
+        Ty::Named(id) => *id = TypeId(class[id.0]),
+        Ty::Vec(inner) | Ty::Map(inner) => remap_ty(inner, class),
+        _ => {}
     }
 }
 
-fn remap_field(f: &Field, class: &[usize]) -> Field {
-    Field { ty: remap_ty(&f.ty, class), ..f.clone() }
+/// `kind` with its types pointed at their classes.
+fn remapped_kind(kind: &TypeKind, class: &[usize]) -> TypeKind {
+    let mut kind = kind.clone();
+    remap_kind(&mut kind, class);
+    kind
 }
 
-pub(crate) fn remap_kind(kind: &TypeKind, class: &[usize]) -> TypeKind {
+/// Points the types `kind` refers to at their classes.
+pub(crate) fn remap_kind(kind: &mut TypeKind, class: &[usize]) {
     match kind {
-        TypeKind::Struct(s) => TypeKind::Struct(Struct {
-            fields: s.fields.iter().map(|f| remap_field(f, class)).collect(),
-            additional: s
-                .additional
-                .as_ref()
-                .map(|a| crate::ir::Additional { ty: remap_ty(&a.ty, class), ..a.clone() }),
-            tag: s.tag.clone(),
-        }),
-        TypeKind::Enum(e) => TypeKind::Enum(e.clone()),
+        TypeKind::Struct(s) => {
+            for f in &mut s.fields {
+                remap_ty(&mut f.ty, class);
+            }
+            if let Some(a) = &mut s.additional {
+                remap_ty(&mut a.ty, class);
+            }
+        }
+        TypeKind::Enum(_) => {}
         TypeKind::Union(u) => {
-            let mut u = u.clone();
             for v in &mut u.variants {
                 v.ty = TypeId(class[v.ty.0]);
             }
-            TypeKind::Union(u)
         }
         TypeKind::Untagged(vs) => {
-            TypeKind::Untagged(vs.iter().map(|v| UntaggedVariant { ty: remap_ty(&v.ty, class), ..v.clone() }).collect())
+            for v in vs {
+                remap_ty(&mut v.ty, class);
+            }
         }
-        TypeKind::Params(fields) => TypeKind::Params(fields.iter().map(|f| remap_field(f, class)).collect()),
+        TypeKind::Params(fields) => {
+            for f in fields {
+                remap_ty(&mut f.ty, class);
+            }
+        }
     }
 }
 
 /// Points an operation's types at their classes.
 pub(crate) fn remap_op(op: &mut Operation, class: &[usize]) {
     for p in &mut op.params {
-        p.field.ty = remap_ty(&p.field.ty, class);
+        remap_ty(&mut p.field.ty, class);
     }
     if let Some(optional) = &mut op.optional {
         optional.ty = TypeId(class[optional.ty.0]);
         for p in &mut optional.params {
-            p.field.ty = remap_ty(&p.field.ty, class);
+            remap_ty(&mut p.field.ty, class);
         }
     }
     if let Some(body) = &mut op.body {
-        body.ty = remap_ty(&body.ty, class);
+        remap_ty(&mut body.ty, class);
     }
-    op.response = remap_ty(&op.response, class);
-    op.task = op.task.as_ref().map(|task| remap_ty(task, class));
-    op.error.ty = remap_ty(&op.error.ty, class);
+    remap_ty(&mut op.response, class);
+    if let Some(task) = &mut op.task {
+        remap_ty(task, class);
+    }
+    remap_ty(&mut op.error.ty, class);
 }
 
 #[cfg(test)]

@@ -275,7 +275,9 @@ fn first_phase(lowerer: &mut Lowerer, sites: &[ops::OpSite]) -> Vec<OpDraft> {
     let mut drafts = Vec::new();
     for (file, (id, part)) in numbered.into_iter().enumerate() {
         for (local, mut node) in part.nodes.into_iter().enumerate() {
-            node.kind = node.kind.map(|kind| identity::remap_kind(&kind, &id));
+            if let Some(kind) = &mut node.kind {
+                identity::remap_kind(kind, &id);
+            }
             nodes[id[local]] = Some(node);
         }
         for mut draft in part.drafts {

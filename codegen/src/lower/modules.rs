@@ -12,23 +12,32 @@ pub(crate) fn build(
     types: &[TypeDef],
     drafts: Vec<OpDraft>,
 ) -> (BTreeMap<ModPath, Module>, BTreeMap<String, BTreeSet<String>>) {
-    let mut modules: BTreeMap<ModPath, Module> = BTreeMap::new();
-    modules.insert(Vec::new(), Module::default());
+    // Items are gathered by module (one lookup each), and the tree is made of the few hundred
+    // modules after.
+    let mut staged: BTreeMap<ModPath, Module> = BTreeMap::new();
     for (c, t) in types.iter().enumerate() {
-        let m = ensure(&mut modules, &t.module);
+        let m = staged_module(&mut staged, &t.module);
         m.types.push(TypeId(c));
-        m.sources.extend(t.origins.iter().map(|o| o.split('#').next().unwrap_or("").to_owned()));
+        for origin in &t.origins {
+            add_source(&mut m.sources, origin.split('#').next().unwrap_or(""));
+        }
     }
     let mut features: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for draft in drafts {
-        features.entry(draft.namespace.clone()).or_default().insert(draft.op.source.clone());
-        let m = ensure(&mut modules, &draft.module);
-        m.sources.insert(draft.op.source.clone());
-        m.operations.push(draft.op);
+    for OpDraft { namespace, module, op, .. } in drafts {
+        add_source(features.entry(namespace).or_default(), &op.source);
+        let m = staged_module(&mut staged, &module);
+        add_source(&mut m.sources, &op.source);
+        m.operations.push(op);
     }
-    for m in modules.values_mut() {
-        m.types.sort_by(|a, b| types[a.0].name.cmp(&types[b.0].name));
-        m.operations.sort_by(|a, b| names::unraw(&a.ident).cmp(names::unraw(&b.ident)));
+    let mut modules: BTreeMap<ModPath, Module> = BTreeMap::new();
+    modules.insert(Vec::new(), Module::default());
+    for (path, mut module) in staged {
+        module.types.sort_by(|a, b| types[a.0].name.cmp(&types[b.0].name));
+        module.operations.sort_by(|a, b| names::unraw(&a.ident).cmp(names::unraw(&b.ident)));
+        let m = ensure(&mut modules, &path);
+        m.types = module.types;
+        m.operations = module.operations;
+        m.sources = module.sources;
     }
     gate_modules(&mut modules, types);
     // Intermediate modules list what their children come from.
@@ -40,6 +49,21 @@ pub(crate) fn build(
         }
     }
     (modules, features)
+}
+
+/// The staged module at `path`, created empty when new.
+fn staged_module<'m>(staged: &'m mut BTreeMap<ModPath, Module>, path: &ModPath) -> &'m mut Module {
+    if !staged.contains_key(path) {
+        staged.insert(path.clone(), Module::default());
+    }
+    staged.get_mut(path).unwrap_or_else(|| unreachable!("the module was just staged"))
+}
+
+/// Adds `label` to `labels`, allocating only when it is new.
+fn add_source(labels: &mut BTreeSet<String>, label: &str) {
+    if !labels.contains(label) {
+        labels.insert(label.to_owned());
+    }
 }
 
 /// The module at `path`, creating it and its parents.
@@ -59,15 +83,15 @@ fn gate_modules(modules: &mut BTreeMap<ModPath, Module>, types: &[TypeDef]) {
     let paths: Vec<ModPath> = modules.keys().rev().cloned().collect();
     for path in paths.iter().filter(|p| !p.is_empty()) {
         let m = &modules[path];
-        let mut gates: BTreeSet<Gate> = m.types.iter().map(|t| types[t.0].gate.clone()).collect();
-        gates.extend(m.operations.iter().map(|o| o.gate.clone()));
+        let mut gates: BTreeSet<&Gate> = m.types.iter().map(|t| &types[t.0].gate).collect();
+        gates.extend(m.operations.iter().map(|o| &o.gate));
         for child in &m.children {
             let mut p = path.clone();
             p.push(child.clone());
-            gates.extend(modules.get(&p).map(|c| c.gate.clone()));
+            gates.extend(modules.get(&p).map(|c| &c.gate));
         }
         let gate = match (gates.len(), gates.into_iter().next()) {
-            (1, Some(g)) => g,
+            (1, Some(g)) => g.clone(),
             _ => Gate::Always,
         };
         if let Some(m) = modules.get_mut(path) {
