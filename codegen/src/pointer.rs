@@ -35,6 +35,17 @@ impl Pointer {
         len
     }
 
+    /// Runs `f` with this pointer extended in place by `tokens`, and restores it.
+    pub fn below<R>(&mut self, tokens: &[&str], f: impl FnOnce(&mut Pointer) -> R) -> R {
+        let len = self.0.len();
+        for token in tokens {
+            Self::escape_onto(&mut self.0, token);
+        }
+        let result = f(self);
+        self.0.truncate(len);
+        result
+    }
+
     /// Undoes a [`Pointer::descend`].
     pub fn ascend(&mut self, len: usize) {
         self.0.truncate(len);

@@ -29,17 +29,17 @@ pub fn repair(label: &str, doc: &mut Value, diags: &mut Diagnostics) {
         let at = root.push("components");
         if let Some(Value::Object(schemas)) = components.get_mut("schemas") {
             for (name, schema) in schemas.iter_mut() {
-                r.schema(schema, &at.push("schemas").push(name));
+                r.schema(schema, &mut at.push("schemas").push(name));
             }
         }
         for kind in ["parameters", "requestBodies", "responses", "headers"] {
             if let Some(Value::Object(items)) = components.get_mut(kind) {
                 for (name, item) in items.iter_mut() {
-                    let item_at = at.push(kind).push(name);
+                    let mut item_at = at.push(kind).push(name);
                     match kind {
-                        "requestBodies" => r.request_body(item, &item_at),
-                        "responses" => r.response(item, &item_at),
-                        _ => r.parameter(item, &item_at),
+                        "requestBodies" => r.request_body(item, &mut item_at),
+                        "responses" => r.response(item, &mut item_at),
+                        _ => r.parameter(item, &mut item_at),
                     }
                 }
             }
@@ -52,23 +52,12 @@ pub fn repair(label: &str, doc: &mut Value, diags: &mut Diagnostics) {
             r.diags.error(r.label, &at.push(path), Kind::Shape, "a path must start with `/`");
         }
         for (path, item) in paths.iter_mut() {
-            let at = at.push(path);
+            let mut at = at.push(path);
             let Some(item) = item.as_object_mut() else { continue };
-            r.parameter_list(item, &at);
+            r.parameter_list(item, &mut at);
             for method in HTTP_METHODS {
                 let Some(Value::Object(op)) = item.get_mut(*method) else { continue };
-                let at = at.push(method);
-                r.parameter_list(op, &at);
-                if let Some(body) = op.get_mut("requestBody") {
-                    r.request_body(body, &at.push("requestBody"));
-                }
-                if let Some(Value::Object(responses)) = op.get_mut("responses") {
-                    for (code, response) in responses.iter_mut() {
-                        if !code.starts_with("x-") {
-                            r.response(response, &at.push("responses").push(code));
-                        }
-                    }
-                }
+                at.below(&[method], |at| r.operation(op, at));
             }
         }
     }
@@ -150,38 +139,50 @@ impl Repair<'_> {
         true
     }
 
-    fn parameter_list(&mut self, owner: &mut Map<String, Value>, at: &Pointer) {
-        if let Some(Value::Array(params)) = owner.get_mut("parameters") {
-            for (i, param) in params.iter_mut().enumerate() {
-                self.parameter(param, &at.push("parameters").push(i.to_string()));
-            }
+    fn operation(&mut self, op: &mut Map<String, Value>, at: &mut Pointer) {
+        self.parameter_list(op, at);
+        if let Some(body) = op.get_mut("requestBody") {
+            at.below(&["requestBody"], |at| self.request_body(body, at));
         }
-    }
-
-    fn parameter(&mut self, param: &mut Value, at: &Pointer) {
-        let Some(obj) = param.as_object_mut() else { return };
-        if self.plain_ref(obj, at) {
-            return;
-        }
-        if let Some(schema) = obj.get_mut("schema") {
-            self.schema(schema, &at.push("schema"));
-        }
-        self.content(obj, at);
-    }
-
-    fn content(&mut self, owner: &mut Map<String, Value>, at: &Pointer) {
-        if let Some(Value::Object(content)) = owner.get_mut("content") {
-            for (media, item) in content.iter_mut() {
-                if let Some(Value::Object(item)) = Some(item) {
-                    if let Some(schema) = item.get_mut("schema") {
-                        self.schema(schema, &at.push("content").push(media).push("schema"));
-                    }
+        if let Some(Value::Object(responses)) = op.get_mut("responses") {
+            for (code, response) in responses.iter_mut() {
+                if !code.starts_with("x-") {
+                    at.below(&["responses", code], |at| self.response(response, at));
                 }
             }
         }
     }
 
-    fn request_body(&mut self, body: &mut Value, at: &Pointer) {
+    fn parameter_list(&mut self, owner: &mut Map<String, Value>, at: &mut Pointer) {
+        if let Some(Value::Array(params)) = owner.get_mut("parameters") {
+            for (i, param) in params.iter_mut().enumerate() {
+                at.below(&["parameters", &i.to_string()], |at| self.parameter(param, at));
+            }
+        }
+    }
+
+    fn parameter(&mut self, param: &mut Value, at: &mut Pointer) {
+        let Some(obj) = param.as_object_mut() else { return };
+        if self.plain_ref(obj, at) {
+            return;
+        }
+        if let Some(schema) = obj.get_mut("schema") {
+            at.below(&["schema"], |at| self.schema(schema, at));
+        }
+        self.content(obj, at);
+    }
+
+    fn content(&mut self, owner: &mut Map<String, Value>, at: &mut Pointer) {
+        if let Some(Value::Object(content)) = owner.get_mut("content") {
+            for (media, item) in content.iter_mut() {
+                if let Some(schema) = item.as_object_mut().and_then(|item| item.get_mut("schema")) {
+                    at.below(&["content", media, "schema"], |at| self.schema(schema, at));
+                }
+            }
+        }
+    }
+
+    fn request_body(&mut self, body: &mut Value, at: &mut Pointer) {
         let Some(obj) = body.as_object_mut() else { return };
         if self.plain_ref(obj, at) {
             return;
@@ -189,7 +190,7 @@ impl Repair<'_> {
         self.content(obj, at);
     }
 
-    fn response(&mut self, response: &mut Value, at: &Pointer) {
+    fn response(&mut self, response: &mut Value, at: &mut Pointer) {
         let Some(obj) = response.as_object_mut() else { return };
         if self.plain_ref(obj, at) {
             return;
@@ -201,12 +202,12 @@ impl Repair<'_> {
         self.content(obj, at);
         if let Some(Value::Object(headers)) = obj.get_mut("headers") {
             for (name, header) in headers.iter_mut() {
-                self.parameter(header, &at.push("headers").push(name));
+                at.below(&["headers", name], |at| self.parameter(header, at));
             }
         }
     }
 
-    fn schema(&mut self, schema: &mut Value, at: &Pointer) {
+    fn schema(&mut self, schema: &mut Value, at: &mut Pointer) {
         let Some(obj) = schema.as_object_mut() else {
             if let Value::Bool(any) = schema {
                 // JSON Schema (and OpenAPI 3.1) allow it; 3.0 does not, and `false` would mean
@@ -261,7 +262,7 @@ impl Repair<'_> {
 
     /// Repairs every property; `required: <bool>` on a property (Swagger 2 style) is meant for
     /// the parent's list.
-    fn properties(&mut self, obj: &mut Map<String, Value>, at: &Pointer) {
+    fn properties(&mut self, obj: &mut Map<String, Value>, at: &mut Pointer) {
         let Some(Value::Object(props)) = obj.get_mut("properties") else {
             if obj.get("properties").is_some_and(|p| !p.is_object()) {
                 obj.remove("properties");
@@ -271,17 +272,18 @@ impl Repair<'_> {
         };
         let mut promote = Vec::new();
         for (name, prop) in props.iter_mut() {
-            let prop_at = at.push("properties").push(name);
-            if let Some(Value::Bool(flag)) = prop.as_object_mut().and_then(|p| p.remove("required")) {
-                let message = if flag {
-                    promote.push(name.clone());
-                    "`\"required\": true` inside a schema (Swagger 2 style); made the property required in its parent"
-                } else {
-                    "`\"required\": false` inside a schema (Swagger 2 style); dropped, the property stays optional"
-                };
-                self.warn(&prop_at.push("required"), Kind::BooleanRequired, message);
-            }
-            self.schema(prop, &prop_at);
+            at.below(&["properties", name], |prop_at| {
+                if let Some(Value::Bool(flag)) = prop.as_object_mut().and_then(|p| p.remove("required")) {
+                    let message = if flag {
+                        promote.push(name.clone());
+                        "`\"required\": true` inside a schema (Swagger 2 style); made the property required in its parent"
+                    } else {
+                        "`\"required\": false` inside a schema (Swagger 2 style); dropped, the property stays optional"
+                    };
+                    self.warn(&prop_at.push("required"), Kind::BooleanRequired, message);
+                }
+                self.schema(prop, prop_at);
+            });
         }
         if promote.is_empty() {
             return;
@@ -297,11 +299,11 @@ impl Repair<'_> {
 
     /// Repairs the schemas below this one: `items`, `not`, `additionalProperties` and the parts of
     /// `allOf`, `oneOf` and `anyOf`.
-    fn children(&mut self, obj: &mut Map<String, Value>, at: &Pointer) {
+    fn children(&mut self, obj: &mut Map<String, Value>, at: &mut Pointer) {
         for key in ["items", "not"] {
             if let Some(child) = obj.get_mut(key) {
                 if child.is_object() {
-                    self.schema(child, &at.push(key));
+                    at.below(&[key], |at| self.schema(child, at));
                 } else {
                     obj.remove(key);
                     self.warn(&at.push(key), Kind::Shape, format!("`{key}` must be a schema object; ignored"));
@@ -310,7 +312,7 @@ impl Repair<'_> {
         }
         if let Some(child) = obj.get_mut("additionalProperties") {
             if child.is_object() {
-                self.schema(child, &at.push("additionalProperties"));
+                at.below(&["additionalProperties"], |at| self.schema(child, at));
             } else if !child.is_boolean() {
                 obj.remove("additionalProperties");
                 let message = "`additionalProperties` must be a boolean or a schema; ignored";
@@ -321,7 +323,7 @@ impl Repair<'_> {
             match obj.get_mut(key) {
                 Some(Value::Array(parts)) => {
                     for (i, part) in parts.iter_mut().enumerate() {
-                        self.schema(part, &at.push(key).push(i.to_string()));
+                        at.below(&[key, &i.to_string()], |at| self.schema(part, at));
                     }
                 }
                 Some(_) => {
@@ -339,6 +341,7 @@ impl Repair<'_> {
         let textual = obj.get("type").is_none_or(|t| t == "string");
         let values = match obj.get_mut("enum") {
             None => return,
+            Some(Value::Array(values)) if values.iter().all(Value::is_string) => return,
             Some(Value::Array(values)) if textual => std::mem::take(values),
             Some(Value::Array(_)) => return,
             Some(_) => {
