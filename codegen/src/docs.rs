@@ -147,7 +147,10 @@ pub fn code(text: &str) -> String {
     if longest > 0 { format!("{fence} {text} {fence}") } else { format!("`{text}`") }
 }
 
-fn resolve_javadoc(text: &str) -> String {
+fn resolve_javadoc(text: &str) -> Cow<'_, str> {
+    if !text.contains("{@") {
+        return Cow::Borrowed(text);
+    }
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find("{@") {
@@ -155,7 +158,7 @@ fn resolve_javadoc(text: &str) -> String {
         let tag = &rest[start + 2..];
         let Some(end) = tag.find('}') else {
             out.push_str(&rest[start..]);
-            return out;
+            return Cow::Owned(out);
         };
         let inner = &tag[..end];
         let (kind, body) = inner.split_once(char::is_whitespace).unwrap_or((inner, ""));
@@ -171,11 +174,11 @@ fn resolve_javadoc(text: &str) -> String {
         rest = &tag[end + 1..];
     }
     out.push_str(rest);
-    out
+    Cow::Owned(out)
 }
 
 /// Replaces the HTML that Javadoc-style descriptions use, outside code spans.
-fn html_to_markdown(text: &str) -> String {
+fn html_to_markdown(text: &str) -> Cow<'_, str> {
     const TAGS: &[(&str, &str)] = &[
         ("<p>", "\n\n"),
         ("</p>", "\n\n"),
@@ -196,7 +199,11 @@ fn html_to_markdown(text: &str) -> String {
         ("<code>", "`"),
         ("</code>", "`"),
     ];
-    text.split('`')
+    if !text.contains('<') {
+        return Cow::Borrowed(text);
+    }
+    let markdown = text
+        .split('`')
         .enumerate()
         .map(|(i, part)| {
             if i % 2 == 1 || !part.contains('<') {
@@ -211,7 +218,8 @@ fn html_to_markdown(text: &str) -> String {
             part
         })
         .collect::<Vec<_>>()
-        .join("`")
+        .join("`");
+    Cow::Owned(markdown)
 }
 
 /// Escapes one trimmed line outside its code spans.

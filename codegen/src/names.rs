@@ -99,7 +99,7 @@ fn escape(candidate: String) -> String {
 
 /// A snake_case identifier (module, function, field, parameter) for a wire name.
 pub fn snake(name: &str) -> String {
-    let mut out = words(name).join("_");
+    let mut out = if is_plain_snake(name) { name.to_owned() } else { words(name).join("_") };
     if out.is_empty() {
         out.push_str("value");
     }
@@ -107,6 +107,18 @@ pub fn snake(name: &str) -> String {
         out.insert(0, '_');
     }
     escape(out)
+}
+
+/// Whether `name` is its own snake_case words: lowercase ASCII words of letters and digits joined
+/// by single underscores (without one, letters only, where no case rule can split it).
+fn is_plain_snake(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    let joined = bytes.contains(&b'_');
+    !bytes.is_empty()
+        && bytes.iter().all(|b| b.is_ascii_lowercase() || *b == b'_' || (joined && b.is_ascii_digit()))
+        && !name.starts_with('_')
+        && !name.ends_with('_')
+        && !name.contains("__")
 }
 
 /// An UpperCamelCase identifier (type, variant) for a wire name.
@@ -359,6 +371,17 @@ mod tests {
         }
         for name in ["a", "2", "ﬁ", "ß"] {
             assert!(!is_blank(name), "{name:?}");
+        }
+    }
+
+    #[test]
+    fn plain_snake_names_are_their_own_words() {
+        for name in ["guest_os", "vm", "a1_b2", "x_9", "power_on_task"] {
+            assert!(is_plain_snake(name), "{name}");
+            assert_eq!(words(name).join("_"), name);
+        }
+        for name in ["vm2", "_a", "a_", "a__b", "Vm", "a-b", "", "ünder"] {
+            assert!(!is_plain_snake(name), "{name}");
         }
     }
 
