@@ -341,7 +341,7 @@ impl Repair<'_> {
         let textual = obj.get("type").is_none_or(|t| t == "string");
         let values = match obj.get_mut("enum") {
             None => return,
-            Some(Value::Array(values)) if values.iter().all(Value::is_string) => return,
+            Some(Value::Array(values)) if !values.is_empty() && values.iter().all(Value::is_string) => return,
             Some(Value::Array(values)) if textual => std::mem::take(values),
             Some(Value::Array(_)) => return,
             Some(_) => {
