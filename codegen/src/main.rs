@@ -14,9 +14,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use vsphere_codegen::{Config, Error, Generated};
 
 /// Generation allocates and frees millions of small strings and vectors on every core; mimalloc
-/// takes about a third off the whole run against glibc's allocator, for about half again the
-/// peak memory (ARCHITECTURE.md, "Generation"). A build script that uses the library keeps its
-/// own allocator.
+/// takes about a third off the whole run against glibc's allocator, for a fifth more peak memory
+/// (ARCHITECTURE.md, "Generation"). It is built without transparent huge pages
+/// (`no_thp`): they save a few page faults on an idle machine and cost a compaction stall on each
+/// fault on a busy one. A build script that uses the library keeps its own allocator.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Generation time against progenitor: our CLI on the nine vsphere-7.0.3-api files (one process)
+# and progenitor 0.15.1's library on each of them, with the fixes it needs (nine processes, times
+# summed), interleaved; prints each run and the medians. Both write into fresh directories under
+# OUTROOT: /dev/shm by default, which leaves the file system out (on this project's 2-core VM,
+# creating a file on ext4 costs about 0.6 ms, and we write 562 files to progenitor's 9; set
+# OUTROOT=/tmp to include that).
+#
+# Usage: RUNS=11 bash tests/progenitor-bench/run.sh   (from anywhere; needs ../shared beside the project)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+RUNS=${RUNS:-11}
+OUTROOT=${OUTROOT:-/dev/shm}
+specs="$root/../shared/specs/vsphere-7.0.3-api"
+[ -x /usr/bin/time ] || { echo "FAILED: /usr/bin/time (Debian package time) is needed" >&2; exit 1; }
+[ -d "$specs" ] || { echo "FAILED: $specs is absent" >&2; exit 1; }
+
+cargo build --quiet --release --locked --manifest-path "$root/Cargo.toml" -p vsphere-codegen
+cargo build --quiet --release --locked --manifest-path "$here/Cargo.toml" --target-dir "$root/target"
+ours="$root/target/release/vsphere-codegen"
+theirs="$root/target/release/progenitor-bench"
+
+out=$(mktemp -d "$OUTROOT/generation-bench.XXXXXX")
+trap 'rm -rf "$out"' EXIT
+python3 "$here/fix.py" "$specs" "$out/fixed"
+
+# One timed command: prints "wall user sys peak-KiB".
+timed() { /usr/bin/time -f "%e %U %S %M" "$@" 2>&1 >/dev/null | tail -1; }
+
+for i in $(seq 1 "$RUNS"); do
+    read -r wall user sys rss < <(timed "$ours" generate --out "$out/ours$i" "$specs")
+    echo "ours $i $wall $user $sys $rss"
+    mkdir "$out/theirs$i"
+    wall=0 user=0 sys=0 rss=0
+    for spec in "$out"/fixed/*.json; do
+        read -r w u s m < <(timed "$theirs" "$spec" "$out/theirs$i/$(basename "$spec" .json).rs")
+        wall=$(echo "$wall + $w" | bc) user=$(echo "$user + $u" | bc) sys=$(echo "$sys + $s" | bc)
+        [ "$m" -gt "$rss" ] && rss=$m
+    done
+    echo "progenitor $i $wall $user $sys $rss"
+done | tee "$out/times"
+
+python3 - "$out/times" <<'PY'
+import statistics, sys
+rows = [line.split() for line in open(sys.argv[1])]
+def column(who, i):
+    return [float(r[i]) for r in rows if r[0] == who]
+for who in ("ours", "progenitor"):
+    wall = column(who, 2)
+    print(f"{who:>10}: median {statistics.median(wall):.3f} s (min {min(wall):.2f}, max {max(wall):.2f}), "
+          f"user {statistics.median(column(who, 3)):.2f} s, sys {statistics.median(column(who, 4)):.2f} s, "
+          f"peak RSS {statistics.median(column(who, 5)) / 1024:.0f} MiB (largest process)")
+ratio = statistics.median(column("ours", 2)) / statistics.median(column("progenitor", 2))
+print(f"ratio of the medians, ours / progenitor: {ratio:.3f}")
+PY
