@@ -4,7 +4,8 @@
 # summed), interleaved; prints each run and the medians. Both write into fresh directories under
 # OUTROOT: /dev/shm by default, which leaves the file system out (on this project's 2-core VM,
 # creating a file on ext4 costs about 0.6 ms, and we write 562 files to progenitor's 9; set
-# OUTROOT=/tmp to include that).
+# OUTROOT=/tmp to include that). With EXISTING=1 every run writes over the previous run's files
+# instead, as regeneration during `cargo build` does (we then create none).
 #
 # Usage: RUNS=11 bash tests/progenitor-bench/run.sh   (from anywhere; needs ../shared beside the project)
 set -euo pipefail
@@ -12,6 +13,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 RUNS=${RUNS:-11}
 OUTROOT=${OUTROOT:-/dev/shm}
+EXISTING=${EXISTING:-0}
 specs="$root/../shared/specs/vsphere-7.0.3-api"
 [ -x /usr/bin/time ] || { echo "FAILED: /usr/bin/time (Debian package time) is needed" >&2; exit 1; }
 [ -d "$specs" ] || { echo "FAILED: $specs is absent" >&2; exit 1; }
@@ -28,13 +30,23 @@ python3 "$here/fix.py" "$specs" "$out/fixed"
 # One timed command: prints "wall user sys peak-KiB".
 timed() { /usr/bin/time -f "%e %U %S %M" "$@" 2>&1 >/dev/null | tail -1; }
 
+# Where run i writes: a fresh directory, or (EXISTING=1) the one a first, untimed run filled.
+out_dir() {
+    if [ "$EXISTING" = 1 ]; then echo "$out/$1"; else echo "$out/$1$2"; fi
+}
+if [ "$EXISTING" = 1 ]; then
+    "$ours" generate --out "$out/ours" "$specs" >/dev/null
+    mkdir "$out/theirs"
+fi
+
 for i in $(seq 1 "$RUNS"); do
-    read -r wall user sys rss < <(timed "$ours" generate --out "$out/ours$i" "$specs")
+    read -r wall user sys rss < <(timed "$ours" generate --out "$(out_dir ours "$i")" "$specs")
     echo "ours $i $wall $user $sys $rss"
-    mkdir "$out/theirs$i"
+    theirs_out=$(out_dir theirs "$i")
+    mkdir -p "$theirs_out"
     wall=0 user=0 sys=0 rss=0
     for spec in "$out"/fixed/*.json; do
-        read -r w u s m < <(timed "$theirs" "$spec" "$out/theirs$i/$(basename "$spec" .json).rs")
+        read -r w u s m < <(timed "$theirs" "$spec" "$theirs_out/$(basename "$spec" .json).rs")
         wall=$(echo "$wall + $w" | bc) user=$(echo "$user + $u" | bc) sys=$(echo "$sys + $s" | bc)
         [ "$m" -gt "$rss" ] && rss=$m
     done
