@@ -8,21 +8,15 @@
 #
 # Usage: RUNS=5 bash tests/progenitor-bench/check.sh   (from anywhere; needs ../shared beside the project)
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
 RUNS=${RUNS:-5}
-spec="$root/../shared/specs/vsphere-7.0.3-api/esx.json"
-[ -x /usr/bin/time ] || { echo "FAILED: /usr/bin/time (Debian package time) is needed" >&2; exit 1; }
-[ -f "$spec" ] || { echo "FAILED: $spec is absent" >&2; exit 1; }
-
-cargo build --quiet --release --locked --manifest-path "$root/Cargo.toml" -p vsphere-codegen
-cargo build --quiet --release --locked --manifest-path "$here/Cargo.toml" --target-dir "$root/target"
+source "$(dirname "$0")/common.sh"
+spec="$specs/esx.json"
 export CARGO_TARGET_DIR="$root/target/progenitor-bench-check" CARGO_INCREMENTAL=0
 
 out=$(mktemp -d /tmp/compile-bench.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 
-"$root/target/release/vsphere-codegen" generate --out "$out/ours" "$spec" >/dev/null
+"$ours" generate --out "$out/ours" "$spec" >/dev/null
 cp "$root/Cargo.lock" "$out/ours/Cargo.lock"
 printf '\n[workspace]\n' >>"$out/ours/Cargo.toml"
 # Only the scratch package's own entry changes; every registry package keeps its pinned version.
@@ -31,7 +25,7 @@ printf '\n[workspace]\n' >>"$out/ours/Cargo.toml"
 mkdir -p "$out/fixed" "$out/progenitor/src"
 cp "$spec" "$out/fixed/"
 python3 "$here/fix.py" "$out/fixed" "$out/fixed"
-"$root/target/release/progenitor-bench" "$out/fixed/esx.json" "$out/progenitor/src/lib.rs" 2>/dev/null
+"$theirs" "$out/fixed/esx.json" "$out/progenitor/src/lib.rs" 2>/dev/null
 cp "$here/progenitor-esx.Cargo.lock" "$out/progenitor/Cargo.lock"
 cat >"$out/progenitor/Cargo.toml" <<'TOML'
 [package]

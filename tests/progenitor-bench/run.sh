@@ -9,19 +9,10 @@
 #
 # Usage: RUNS=11 bash tests/progenitor-bench/run.sh   (from anywhere; needs ../shared beside the project)
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
 RUNS=${RUNS:-11}
 OUTROOT=${OUTROOT:-/dev/shm}
 EXISTING=${EXISTING:-0}
-specs="$root/../shared/specs/vsphere-7.0.3-api"
-[ -x /usr/bin/time ] || { echo "FAILED: /usr/bin/time (Debian package time) is needed" >&2; exit 1; }
-[ -d "$specs" ] || { echo "FAILED: $specs is absent" >&2; exit 1; }
-
-cargo build --quiet --release --locked --manifest-path "$root/Cargo.toml" -p vsphere-codegen
-cargo build --quiet --release --locked --manifest-path "$here/Cargo.toml" --target-dir "$root/target"
-ours="$root/target/release/vsphere-codegen"
-theirs="$root/target/release/progenitor-bench"
+source "$(dirname "$0")/common.sh"
 
 out=$(mktemp -d "$OUTROOT/generation-bench.XXXXXX")
 trap 'rm -rf "$out"' EXIT
